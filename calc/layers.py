@@ -1,0 +1,420 @@
+"""Layers as frozen dataclasses with PyTorch's field names.
+
+A shape is per sample: ``(C, H, W)`` for feature maps, ``(F,)`` for vectors;
+the batch is never part of it. Every layer answers four questions:
+
+* ``output_shape(*input_shapes)``: raises :class:`~calc.errors.CalcError` when PyTorch would refuse;
+* ``params`` (weights, biases, BN affine) and ``buffers`` (BN running statistics);
+* ``macs(input_shape, output_shape)``: multiply-accumulates of conv, transposed conv
+  and linear layers, bias excluded (torchvision's ``_ops`` convention); 0 elsewhere;
+* ``rf_step(input_shape)``: how the layer moves the receptive field (kernel span,
+  stride, left padding per axis), :data:`IDENTITY` for element-wise layers, or
+  ``None`` when a receptive field stops being defined (flatten, global pooling, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from math import prod
+
+from . import _check, arithmetic
+from .errors import CalcError
+
+Shape = tuple  # (C, H, W) or (F,)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A layer's effect on the receptive field, per axis (h, w): span of the kernel, stride, left padding."""
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+
+
+IDENTITY = Step((1, 1), (1, 1), (0, 0))
+
+
+def _spatial(name: str, shape: Shape) -> tuple[int, int, int]:
+    if len(shape) != 3:
+        raise CalcError(f"{name} needs a (C, H, W) input, got shape {format_shape(shape)}")
+    return shape
+
+
+def format_shape(shape: Shape) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+class Layer:
+    """Base of every layer: defaults for parameter-free, element-wise, single-input layers."""
+
+    arity = 1  # number of inputs; 0 means any number >= 2
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    @property
+    def params(self) -> int:
+        return 0
+
+    @property
+    def buffers(self) -> int:
+        return 0
+
+    def output_shape(self, *shapes: Shape) -> Shape:
+        return shapes[0]
+
+    def macs(self, input_shape: Shape, output_shape: Shape) -> int:
+        return 0
+
+    def rf_step(self, input_shape: Shape):
+        return IDENTITY if len(input_shape) == 3 else None
+
+    def fields(self) -> dict:
+        """The layer's constructor arguments, as PyTorch names them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _set(obj, name, value):
+    object.__setattr__(obj, name, value)
+
+
+def _check_channels(obj, in_name, out_name):
+    _set(obj, in_name, _check.integer(in_name, getattr(obj, in_name), 1, _check.MAX_CHANNELS))
+    _set(obj, out_name, _check.integer(out_name, getattr(obj, out_name), 1, _check.MAX_CHANNELS))
+    _set(obj, "groups", _check.integer("groups", obj.groups, 1, _check.MAX_CHANNELS))
+    for name in (in_name, out_name):
+        if getattr(obj, name) % obj.groups:
+            raise CalcError(f"groups ({obj.groups}) must divide {name} ({getattr(obj, name)})")
+    _set(obj, "bias", _check.boolean("bias", obj.bias))
+
+
+def _check_input_channels(obj, shape, expected):
+    c, _, _ = _spatial(obj.type, shape)
+    if c != expected:
+        raise CalcError(f"{obj.type} expects {expected} input channels, got {c}")
+
+
+@dataclass(frozen=True)
+class Conv2d(Layer):
+    """2-D convolution. ``params = Cout * Cin/groups * kh * kw (+ Cout bias)``;
+    ``macs = Cout * Ho * Wo * Cin/groups * kh * kw``."""
+    in_channels: int
+    out_channels: int
+    kernel_size: tuple = 1
+    stride: tuple = 1
+    padding: tuple = 0
+    dilation: tuple = 1
+    groups: int = 1
+    bias: bool = True
+
+    def __post_init__(self):
+        _check_channels(self, "in_channels", "out_channels")
+        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
+        _set(self, "stride", _check.pair("stride", self.stride, 1))
+        _set(self, "padding", _check.pair("padding", self.padding, 0))
+        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+
+    @property
+    def params(self) -> int:
+        weights = self.out_channels * self.in_channels // self.groups * prod(self.kernel_size)
+        return weights + (self.out_channels if self.bias else 0)
+
+    def output_shape(self, shape):
+        _check_input_channels(self, shape, self.in_channels)
+        hw = arithmetic.conv_output_size(shape[1:], self.kernel_size, self.stride,
+                                         self.padding, self.dilation)
+        return (self.out_channels, *hw)
+
+    def macs(self, input_shape, output_shape):
+        return prod(output_shape) * self.in_channels // self.groups * prod(self.kernel_size)
+
+    def rf_step(self, input_shape):
+        span = arithmetic.effective_kernel_size(self.kernel_size, self.dilation)
+        return Step(span, self.stride, self.padding)
+
+
+@dataclass(frozen=True)
+class ConvTranspose2d(Layer):
+    """Transposed convolution. ``params = Cin * Cout/groups * kh * kw (+ Cout bias)``;
+    ``macs = Cin * Hin * Win * Cout/groups * kh * kw``: every input pixel scatters one
+    kernel (counted on the input grid, not stride^2 times more on the output grid)."""
+    in_channels: int
+    out_channels: int
+    kernel_size: tuple = 1
+    stride: tuple = 1
+    padding: tuple = 0
+    output_padding: tuple = 0
+    groups: int = 1
+    bias: bool = True
+    dilation: tuple = 1
+
+    def __post_init__(self):
+        _check_channels(self, "in_channels", "out_channels")
+        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
+        _set(self, "stride", _check.pair("stride", self.stride, 1))
+        _set(self, "padding", _check.pair("padding", self.padding, 0))
+        _set(self, "output_padding", _check.pair("output_padding", self.output_padding, 0))
+        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+        for a, s, d in zip(self.output_padding, self.stride, self.dilation):
+            if a >= max(s, d):
+                raise CalcError(f"output_padding must be < max(stride, dilation) = {max(s, d)}, "
+                                f"got {a}")
+
+    @property
+    def params(self) -> int:
+        weights = self.in_channels * self.out_channels // self.groups * prod(self.kernel_size)
+        return weights + (self.out_channels if self.bias else 0)
+
+    def output_shape(self, shape):
+        _check_input_channels(self, shape, self.in_channels)
+        hw = arithmetic.conv_transpose_output_size(shape[1:], self.kernel_size, self.stride,
+                                                   self.padding, self.output_padding,
+                                                   self.dilation)
+        return (self.out_channels, *hw)
+
+    def macs(self, input_shape, output_shape):
+        return prod(input_shape) * self.out_channels // self.groups * prod(self.kernel_size)
+
+    def rf_step(self, input_shape):
+        return None  # an upsampling layer has no receptive field in the input-pixel sense
+
+
+@dataclass(frozen=True)
+class _Pool2d(Layer):
+    def _pool_fields(self):
+        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
+        stride = self.kernel_size if self.stride is None else self.stride
+        _set(self, "stride", _check.pair("stride", stride, 1))
+        _set(self, "padding", _check.pair("padding", self.padding, 0))
+        _set(self, "ceil_mode", _check.boolean("ceil_mode", self.ceil_mode))
+
+    def output_shape(self, shape):
+        c, h, w = _spatial(self.type, shape)
+        hw = arithmetic.pool_output_size((h, w), self.kernel_size, self.stride, self.padding,
+                                         getattr(self, "dilation", 1), self.ceil_mode)
+        return (c, *hw)
+
+    def rf_step(self, input_shape):
+        span = arithmetic.effective_kernel_size(self.kernel_size, getattr(self, "dilation", 1))
+        return Step(span, self.stride, self.padding)
+
+
+@dataclass(frozen=True)
+class MaxPool2d(_Pool2d):
+    """Max pooling; output size as in :func:`calc.arithmetic.pool_output_size`."""
+    kernel_size: tuple = 2
+    stride: tuple = None
+    padding: tuple = 0
+    dilation: tuple = 1
+    ceil_mode: bool = False
+
+    def __post_init__(self):
+        self._pool_fields()
+        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+
+
+@dataclass(frozen=True)
+class AvgPool2d(_Pool2d):
+    """Average pooling; output size as in :func:`calc.arithmetic.pool_output_size` (no dilation)."""
+    kernel_size: tuple = 2
+    stride: tuple = None
+    padding: tuple = 0
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+
+    def __post_init__(self):
+        self._pool_fields()
+
+
+@dataclass(frozen=True)
+class _AdaptivePool2d(Layer):
+    output_size: tuple = 1
+
+    def __post_init__(self):
+        _set(self, "output_size", _check.pair("output_size", self.output_size, 1))
+
+    def output_shape(self, shape):
+        c, _, _ = _spatial(self.type, shape)
+        return (c, *self.output_size)
+
+    def rf_step(self, input_shape):
+        """Uniform windows only: ``in % out == 0`` gives kernel = stride = in / out.
+
+        Pooling down to 1x1 is global: its receptive field is the whole input and
+        is not reported (``None``), as for torchvision's ``avgpool``."""
+        ins, outs = input_shape[1:], self.output_size
+        if outs == (1, 1) or any(i % o for i, o in zip(ins, outs)):
+            return None
+        k = tuple(i // o for i, o in zip(ins, outs))
+        return Step(k, k, (0, 0))
+
+
+@dataclass(frozen=True)
+class AdaptiveAvgPool2d(_AdaptivePool2d):
+    """Adaptive average pooling to ``output_size`` (torchvision's ``avgpool``)."""
+
+
+@dataclass(frozen=True)
+class AdaptiveMaxPool2d(_AdaptivePool2d):
+    """Adaptive max pooling to ``output_size``."""
+
+
+@dataclass(frozen=True)
+class Linear(Layer):
+    """Fully connected. ``params = in * out (+ out)``; ``macs = in * out``."""
+    in_features: int
+    out_features: int
+    bias: bool = True
+
+    def __post_init__(self):
+        _set(self, "in_features", _check.integer("in_features", self.in_features, 1, 1 << 30))
+        _set(self, "out_features", _check.integer("out_features", self.out_features, 1,
+                                                  _check.MAX_CHANNELS))
+        _set(self, "bias", _check.boolean("bias", self.bias))
+
+    @property
+    def params(self):
+        return self.in_features * self.out_features + (self.out_features if self.bias else 0)
+
+    def output_shape(self, shape):
+        if len(shape) != 1:
+            raise CalcError(f"Linear needs a flat (F,) input, got shape {format_shape(shape)}: "
+                            "add a Flatten first")
+        if shape[0] != self.in_features:
+            raise CalcError(f"Linear expects in_features={self.in_features}, got {shape[0]}")
+        return (self.out_features,)
+
+    def macs(self, input_shape, output_shape):
+        return self.in_features * self.out_features
+
+    def rf_step(self, input_shape):
+        return None
+
+
+@dataclass(frozen=True)
+class BatchNorm2d(Layer):
+    """Batch normalisation: ``2 * C`` affine parameters; buffers ``running_mean``,
+    ``running_var`` (C each) and ``num_batches_tracked`` (1)."""
+    num_features: int
+    eps: float = 1e-5
+    momentum: float = 0.1
+    affine: bool = True
+    track_running_stats: bool = True
+
+    def __post_init__(self):
+        _set(self, "num_features", _check.integer("num_features", self.num_features, 1,
+                                                  _check.MAX_CHANNELS))
+
+    @property
+    def params(self):
+        return 2 * self.num_features if self.affine else 0
+
+    @property
+    def buffers(self):
+        return 2 * self.num_features + 1 if self.track_running_stats else 0
+
+    def output_shape(self, shape):
+        _check_input_channels(self, shape, self.num_features)
+        return shape
+
+
+@dataclass(frozen=True)
+class LocalResponseNorm(Layer):
+    """Local response normalisation across ``size`` channels (AlexNet paper, section 3.3)."""
+    size: int = 5
+    alpha: float = 1e-4
+    beta: float = 0.75
+    k: float = 1.0
+
+    def __post_init__(self):
+        _set(self, "size", _check.integer("size", self.size, 1, _check.MAX_CHANNELS))
+
+
+@dataclass(frozen=True)
+class ReLU(Layer):
+    inplace: bool = False
+
+
+@dataclass(frozen=True)
+class LeakyReLU(Layer):
+    negative_slope: float = 0.01
+    inplace: bool = False
+
+
+@dataclass(frozen=True)
+class Tanh(Layer):
+    pass
+
+
+@dataclass(frozen=True)
+class Sigmoid(Layer):
+    pass
+
+
+@dataclass(frozen=True)
+class Dropout(Layer):
+    p: float = 0.5
+    inplace: bool = False
+
+    def __post_init__(self):
+        if isinstance(self.p, bool) or not isinstance(self.p, (int, float)) or not 0 <= self.p <= 1:
+            raise CalcError(f"p must be a probability in [0, 1], got {self.p!r}")
+
+
+@dataclass(frozen=True)
+class Flatten(Layer):
+    """Flattens (C, H, W) to (C*H*W,); ``start_dim=1`` as in PyTorch (dim 0 is the batch)."""
+    start_dim: int = 1
+
+    def output_shape(self, shape):
+        return (prod(shape),)
+
+    def rf_step(self, input_shape):
+        return None
+
+
+@dataclass(frozen=True)
+class Add(Layer):
+    """Element-wise sum of two or more tensors of one shape (a residual connection)."""
+    arity = 0
+
+    def output_shape(self, *shapes):
+        first = shapes[0]
+        for other in shapes[1:]:
+            if other != first:
+                raise CalcError(f"Add needs inputs of one shape, got {format_shape(first)} and "
+                                f"{format_shape(other)}")
+        return first
+
+
+@dataclass(frozen=True)
+class Concat(Layer):
+    """Concatenation along channels (``torch.cat(xs, 1)``); spatial sizes must agree."""
+    arity = 0
+
+    def output_shape(self, *shapes):
+        first = shapes[0]
+        for other in shapes[1:]:
+            if len(other) != len(first) or other[1:] != first[1:]:
+                raise CalcError(f"Concat needs inputs that differ only in channels, got "
+                                f"{format_shape(first)} and {format_shape(other)}")
+        return (sum(s[0] for s in shapes), *first[1:])
+
+
+@dataclass(frozen=True)
+class Input(Layer):
+    """The network's input, of per-sample ``shape``."""
+    shape: tuple = field(default=(3, 224, 224))
+    arity = -1
+
+    def __post_init__(self):
+        shape = self.shape
+        if not isinstance(shape, (tuple, list)) or len(shape) not in (1, 3):
+            raise CalcError(f"input must be (C, H, W) or (F,), got {shape!r}")
+        limits = [_check.MAX_CHANNELS] + [_check.MAX_SIZE] * 2
+        _set(self, "shape", tuple(_check.integer(f"input[{i}]", d, 1, lim)
+                                  for i, (d, lim) in enumerate(zip(shape, limits))))
+
+    def output_shape(self, *shapes):
+        return self.shape

@@ -1,0 +1,13 @@
+"""The model zoo, named as torchvision names them, plus the papers' own families.
+
+``get_model("resnet50")``, ``get_model("wrn_28_10")``, ``list_models()``.
+Importing this package registers every model module below.
+"""
+
+from .registry import families, get_model, list_models, register, register_family
+
+# Each module registers its builders on import.
+from . import (  # noqa: E402,F401
+)
+
+__all__ = ["families", "get_model", "list_models", "register", "register_family"]
