@@ -7,7 +7,6 @@ Importing this package registers every model module below.
 from .registry import families, get_model, list_models, register, register_family
 
 # Each module registers its builders on import.
-from . import (  # noqa: E402,F401
-)
+# one line per module: from . import NAME  # noqa: E402,F401
 
 __all__ = ["families", "get_model", "list_models", "register", "register_family"]

@@ -1,0 +1,44 @@
+"""Small HTML building blocks. Everything not written here is escaped."""
+
+from __future__ import annotations
+
+import html as _html
+
+
+def escape(text) -> str:
+    return _html.escape(str(text), quote=True)
+
+
+def attrs(**kw) -> str:
+    """``attrs(class_="a", data_calc="x")`` -> `` class="a" data-calc="x"``; True -> bare, False/None -> omitted."""
+    out = []
+    for key, value in kw.items():
+        name = key.rstrip("_").replace("_", "-")
+        if value is True:
+            out.append(f" {name}")
+        elif value is not None and value is not False:
+            out.append(f' {name}="{escape(value)}"')
+    return "".join(out)
+
+
+def error(message: str) -> str:
+    """A user-facing error: plain escaped text in an alert region."""
+    return f'<p class="calc-error" role="alert">{escape(message)}</p>'
+
+
+def warnings(items) -> str:
+    if not items:
+        return ""
+    lis = "".join(f"<li>{escape(w)}</li>" for w in items)
+    return f'<ul class="calc-warnings" role="status">{lis}</ul>'
+
+
+def table(header, rows, numeric=()) -> str:
+    """A table; ``numeric`` lists column indexes to right-align. Cells are escaped."""
+    def cell(tag, i, v):
+        cls = ' class="num"' if i in numeric else ""
+        return f"<{tag}{cls}>{escape(v)}</{tag}>"
+    head = "".join(cell("th", i, h) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
+                   for r in rows)
+    return f'<table class="calc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
