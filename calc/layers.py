@@ -418,3 +418,28 @@ class Input(Layer):
 
     def output_shape(self, *shapes):
         return self.shape
+
+
+@dataclass(frozen=True)
+class PadChannels(Layer):
+    """Parameter-free shortcut of He et al. 2016 (CIFAR ResNets, "option A"):
+    subsample by ``stride`` (``x[:, :, ::s, ::s]``) and zero-pad the channels to
+    ``out_channels``, split evenly before and after (``(out - in) // 2`` before)."""
+    out_channels: int
+    stride: tuple = 1
+
+    def __post_init__(self):
+        _set(self, "out_channels", _check.integer("out_channels", self.out_channels, 1,
+                                                  _check.MAX_CHANNELS))
+        _set(self, "stride", _check.pair("stride", self.stride, 1))
+
+    def output_shape(self, shape):
+        c, h, w = _spatial(self.type, shape)
+        if c > self.out_channels:
+            raise CalcError(f"PadChannels out_channels ({self.out_channels}) must be >= input "
+                            f"channels ({c})")
+        sh, sw = self.stride
+        return (self.out_channels, -(-h // sh), -(-w // sw))
+
+    def rf_step(self, input_shape):
+        return Step((1, 1), self.stride, (0, 0))
