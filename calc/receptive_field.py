@@ -1,0 +1,94 @@
+"""Receptive fields of every node of a network, per axis (h, w).
+
+Vocabulary and recurrences of Araujo, Norris & Sim, "Computing Receptive Fields
+of Convolutional Neural Networks", Distill 2019. For a layer with kernel span
+``k`` (dilation included), stride ``s`` and left padding ``p`` applied to an input
+whose field is (size ``r``, effective stride ``j``, effective padding ``P``):
+
+    r' = r + (k - 1) j        j' = j s        P' = P + p j
+
+starting from ``r = j = 1, P = 0`` at the input. An output pixel ``x`` then sees
+input pixels ``[x j - P, x j - P + r - 1]``.
+
+Where paths merge (residual add, concat) the field is the largest over the
+paths, provided they are *aligned*: equal effective strides and equal centres
+``(r - 1) / 2 - P``. A misaligned merge is reported, never guessed: the node's
+field is ``None`` and :func:`receptive_fields` returns the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .network import Network
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Receptive field of one node: ``size``, effective ``stride`` and ``padding``, each (h, w), in input pixels."""
+    size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+
+    def centre(self, axis: int) -> Fraction:
+        """Input coordinate of the centre of output pixel 0's field on ``axis``."""
+        return Fraction(self.size[axis] - 1, 2) - self.padding[axis]
+
+    def covers(self, axis: int, index: int) -> tuple[int, int]:
+        """First and last input pixel (may lie in the padding) seen by output pixel ``index``."""
+        first = index * self.stride[axis] - self.padding[axis]
+        return first, first + self.size[axis] - 1
+
+
+INPUT_FIELD = ReceptiveField((1, 1), (1, 1), (0, 0))
+
+
+def _apply(rf: ReceptiveField, step) -> ReceptiveField:
+    size = tuple(r + (k - 1) * j for r, k, j in zip(rf.size, step.kernel, rf.stride))
+    stride = tuple(j * s for j, s in zip(rf.stride, step.stride))
+    padding = tuple(P + p * j for P, p, j in zip(rf.padding, step.padding, rf.stride))
+    return ReceptiveField(size, stride, padding)
+
+
+def _merge(name: str, fields: list[ReceptiveField]):
+    """Largest field over aligned paths, or ``(None, reason)``."""
+    first = fields[0]
+    for other in fields[1:]:
+        if other.stride != first.stride:
+            return None, (f"{name}: paths with effective strides {first.stride} and "
+                          f"{other.stride} meet here; the graph is misaligned")
+        for axis in (0, 1):
+            if other.centre(axis) != first.centre(axis):
+                gap = abs(other.centre(axis) - first.centre(axis))
+                return None, (f"{name}: the centres of merging paths differ by {gap} px on "
+                              f"axis {'hw'[axis]}; the graph is misaligned")
+    size = tuple(max(f.size[a] for f in fields) for a in (0, 1))
+    # aligned centres c = (r - 1) / 2 - P give P for the widest size; equal parity keeps it whole
+    padding = tuple(int(Fraction(size[a] - 1, 2) - first.centre(a)) for a in (0, 1))
+    return ReceptiveField(size, first.stride, padding), None
+
+
+def receptive_fields(network: Network):
+    """Field of every node (``None`` where undefined) and the reasons where it stops being defined.
+
+    Returns ``(fields, notes)``: ``fields[name]`` is a :class:`ReceptiveField` or
+    ``None``; ``notes[name]`` explains a misaligned merge.
+    """
+    fields: dict[str, ReceptiveField | None] = {}
+    notes: dict[str, str] = {}
+    for node in network.nodes:
+        if not node.inputs:
+            fields[node.name] = INPUT_FIELD if len(node.output_shape) == 3 else None
+            continue
+        inputs = [fields[i] for i in node.inputs]
+        if any(f is None for f in inputs) or len(node.output_shape) != 3:
+            fields[node.name] = None
+        elif len(inputs) > 1:
+            fields[node.name], note = _merge(node.name, inputs)
+            if note:
+                notes[node.name] = note
+        else:
+            step = node.layer.rf_step(node.input_shapes[0])
+            fields[node.name] = None if step is None else _apply(inputs[0], step)
+    return fields, notes

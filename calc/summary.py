@@ -1,0 +1,89 @@
+"""Whole-network summary: per-node rows and totals. Data only; see :mod:`calc.render` for text.
+
+Conventions (docs/conventions.md): ``params`` counts weights, biases and BN
+affine parameters of every node, auxiliary branches included (torchvision's
+``num_params`` does the same for inception_v3); ``macs`` counts the
+multiply-accumulates of conv, transposed conv and linear layers that inference
+runs, bias excluded (torchvision's ``_ops``); ``flops = 2 * macs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from .layers import Shape
+from .memory import Memory, memory
+from .network import Network
+from .receptive_field import ReceptiveField, receptive_fields
+
+
+@dataclass(frozen=True)
+class Row:
+    """One node: ``activations`` is the per-sample element count of its output."""
+    name: str
+    type: str
+    output: Shape
+    params: int
+    macs: int
+    activations: int
+    rf: ReceptiveField | None
+    auxiliary: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str
+    input: Shape
+    output: Shape
+    rows: tuple[Row, ...]
+    params: int
+    buffers: int
+    macs: int
+    aux_params: int
+    aux_macs: int
+    receptive_field: ReceptiveField | None
+    receptive_field_node: str | None
+    notes: tuple[str, ...]
+    network: Network
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+    def memory(self, batch: int = 1, dtype: str = "float32") -> Memory:
+        return memory(self.network, batch, dtype)
+
+
+def summarize(network: Network) -> Summary:
+    """Measure every node of ``network``: output shape, params, MACs, activations, receptive field.
+
+    The network's ``receptive_field`` is that of the last node (in order, outside
+    auxiliary branches) whose field is defined: the last spatial layer before
+    global pooling or flattening.
+    """
+    aux = network.auxiliary()
+    fields, notes = receptive_fields(network)
+    rows = []
+    params = buffers = macs = aux_params = aux_macs = 0
+    last_rf = last_rf_node = None
+    for node in network.nodes[1:]:
+        layer = node.layer
+        p = layer.params
+        m = layer.macs(node.input_shapes[0], node.output_shape)
+        is_aux = node.name in aux
+        rf = fields[node.name]
+        rows.append(Row(node.name, layer.type, node.output_shape, p, m,
+                        prod(node.output_shape), rf, is_aux))
+        params += p
+        buffers += layer.buffers
+        if is_aux:
+            aux_params += p
+            aux_macs += m
+        else:
+            macs += m
+            if rf is not None:
+                last_rf, last_rf_node = rf, node.name
+    return Summary(network.name, network.input_shape, network.output_shape, tuple(rows),
+                   params, buffers, macs, aux_params, aux_macs, last_rf, last_rf_node,
+                   tuple(notes.values()), network)
