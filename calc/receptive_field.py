@@ -61,7 +61,7 @@ def _merge(name: str, fields: list[ReceptiveField]):
         for axis in (0, 1):
             if other.centre(axis) != first.centre(axis):
                 gap = abs(other.centre(axis) - first.centre(axis))
-                return None, (f"{name}: the centres of merging paths differ by {gap} px on "
+                return None, (f"{name}: the centres of merging paths differ by {float(gap):g} px on "
                               f"axis {'hw'[axis]}; the graph is misaligned")
     size = tuple(max(f.size[a] for f in fields) for a in (0, 1))
     # aligned centres c = (r - 1) / 2 - P give P for the widest size; equal parity keeps it whole
