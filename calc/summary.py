@@ -60,13 +60,15 @@ def summarize(network: Network) -> Summary:
 
     The network's ``receptive_field`` is that of the last node (in order, outside
     auxiliary branches) whose field is defined: the last spatial layer before
-    global pooling or flattening.
+    global pooling or flattening. It is ``None`` when a misaligned merge comes
+    after that node (``notes`` says where).
     """
     aux = network.auxiliary()
     fields, notes = receptive_fields(network)
     rows = []
     params = buffers = macs = aux_params = aux_macs = 0
     last_rf = last_rf_node = None
+    misaligned = set(notes)  # a misaligned merge leaves every node after it undefined
     for node in network.nodes[1:]:
         layer = node.layer
         p = layer.params
@@ -82,7 +84,10 @@ def summarize(network: Network) -> Summary:
             aux_macs += m
         else:
             macs += m
-            if rf is not None:
+            if node.name in misaligned or misaligned.intersection(node.inputs):
+                misaligned.add(node.name)
+                last_rf, last_rf_node = None, node.name
+            elif rf is not None:
                 last_rf, last_rf_node = rf, node.name
     return Summary(network.name, network.input_shape, network.output_shape, tuple(rows),
                    params, buffers, macs, aux_params, aux_macs, last_rf, last_rf_node,
