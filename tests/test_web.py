@@ -1,0 +1,89 @@
+"""calc.web: field validation, escaping, and the never-raise contract of run()."""
+
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+
+from calc import CalcError, web
+from calc.render import html
+
+ECHO = web.Calculator(
+    id="test-echo", title="Echo <b>", description="",
+    fields=(web.Field("size", "Input size", default=8, minimum=1, maximum=4096, pair=True),
+            web.Field("ceil_mode", "Ceil mode", kind="bool", default=False),
+            web.Field("kind", "Kind", kind="choice", default="conv", choices=("conv", "pool"))),
+    compute=lambda v: "<p>" + html.escape(repr(sorted(v.items()))) + "</p>",
+)
+
+
+@pytest.fixture
+def echo():
+    web.register(ECHO)
+    yield ECHO
+    del web.CALCULATORS[ECHO.id]
+
+
+def test_parse_params_types_and_pairs():
+    v = web.parse_params(ECHO, {"size": " 32 ", "size_w": "16", "ceil_mode": True, "kind": "pool"})
+    assert v == {"size": (32, 32), "ceil_mode": True, "kind": "pool", "per_axis": False}
+    v = web.parse_params(ECHO, {"size": "32", "size_w": "16", "per_axis": True})
+    assert v["size"] == (32, 16)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"size": ""}, "size is required"),
+    ({"size": "-3"}, "size must be >= 1, got -3"),
+    ({"size": "1e9"}, "size must be a whole number, got '1e9'"),
+    ({"size": "99999999999999"}, "size must be a whole number"),
+    ({"size": "5000"}, "size must be <= 4096, got 5000"),
+    ({"size": 3.5}, "size must be a whole number"),
+    ({"size": "4", "size_w": "x", "per_axis": True}, "size_w must be a whole number"),
+    ({"ceil_mode": "maybe"}, "ceil_mode must be true or false"),
+    ({"kind": "<img src=x onerror=alert(1)>"}, "kind must be one of conv, pool"),
+])
+def test_bad_values_name_the_field(raw, message):
+    with pytest.raises(CalcError, match="^" + message.replace("(", "\\(").replace(")", "\\)")
+                       .replace("?", "\\?")):
+        web.parse_params(ECHO, raw)
+
+
+def test_run_never_raises_and_escapes(echo):
+    out = web.run("test-echo", json.dumps({"size": "<img src=x onerror=alert(1)>"}))
+    assert 'class="calc-error"' in out and "<img" not in out and "&lt;img" in out
+    assert "calc-error" in web.run("no-such-calc", "{}")
+    assert "parameters must be JSON" in web.run("test-echo", "{not json")
+    assert "parameters must be an object" in web.run("test-echo", "[1, 2]")
+    assert "<p>" in web.run("test-echo", '{"size": "12"}')
+
+
+@given(st.dictionaries(st.sampled_from(["size", "size_w", "per_axis", "ceil_mode", "kind", "x"]),
+                       st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                                 st.text(max_size=12))))
+def test_run_returns_result_or_clear_error(raw):
+    web.CALCULATORS[ECHO.id] = ECHO
+    try:
+        out = web.run(ECHO.id, json.dumps(raw))
+    finally:
+        del web.CALCULATORS[ECHO.id]
+    assert out.startswith("<p>") or out.startswith('<p class="calc-error" role="alert">')
+    assert "internal error" not in out
+
+
+def test_render_calculator_form(echo):
+    page = web.render_calculator("test-echo", {"size": [32, 16], "kind": "pool"}, instance=2)
+    assert 'data-calc="test-echo"' in page and 'data-calc-state="static"' in page
+    assert 'id="test-echo-2-size"' in page and 'for="test-echo-2-size"' in page
+    assert 'name="size_w"' in page and 'value="16"' in page
+    assert 'name="per_axis" type="checkbox" checked' in page
+    assert "Echo &lt;b&gt;" in page
+    assert "(32, 16)" in page  # the pre-rendered result uses the defaults
+
+
+@pytest.mark.parametrize("defaults, message", [
+    ({"sise": 3}, "test-echo has no field 'sise'"),
+    ({"size": 0}, "size must be >= 1, got 0"),
+])
+def test_bad_defaults_raise(echo, defaults, message):
+    with pytest.raises(CalcError, match=message):
+        web.render_calculator("test-echo", defaults)
