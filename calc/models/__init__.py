@@ -8,5 +8,11 @@ from .registry import families, get_model, list_models, register, register_famil
 
 # Each module registers its builders on import.
 # one line per module: from . import NAME  # noqa: E402,F401
+from . import alexnet  # noqa: E402,F401
+from . import vgg  # noqa: E402,F401
+from . import googlenet  # noqa: E402,F401
+from . import inception  # noqa: E402,F401
+from . import resnet  # noqa: E402,F401
+from . import densenet  # noqa: E402,F401
 
 __all__ = ["families", "get_model", "list_models", "register", "register_family"]

@@ -1,0 +1,118 @@
+"""DenseNet-BC for ImageNet, as torchvision builds it.
+
+Huang, Liu, van der Maaten & Weinberger, "Densely Connected Convolutional
+Networks", CVPR 2017 (arXiv 1608.06993), Table 1. Inside a dense block, layer
+``l`` sees the concatenation of the block input and the ``l - 1`` earlier layers'
+outputs, and adds ``growth_rate`` (k) channels: BN, ReLU, 1x1 conv to
+``bn_size * k`` channels (the "B" bottleneck), BN, ReLU, 3x3 conv to k channels.
+A block of L layers on C input channels therefore outputs ``C + L * k`` channels.
+Transitions (BN, ReLU, 1x1 conv, 2x2/2 average pool) halve the channels (the "C"
+compression, theta = 0.5) and the size. The stem is a 7x7/2 conv and a 3x3/2
+max pool; the head is BN, ReLU, global average pooling and one FC layer.
+
+Node names equal torchvision's module names
+(``features.denseblock1.denselayer1.conv1``, ``features.transition1.pool``).
+torchvision's ``torch.cat`` calls become ``<denselayer>.cat`` (the layer's input,
+from the second layer on) and ``<denseblock>.cat`` (the block's output); the
+functional head after ``features`` is ``relu``, ``avgpool``, ``flatten``.
+"""
+
+from __future__ import annotations
+
+from .. import _check
+from ..layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear,
+                      MaxPool2d)
+from ..network import Network, NetworkBuilder, Tensor
+from ._blocks import IMAGENET_SHAPE, RELU, positive_ints
+from .registry import register
+
+
+def dense_layer(g: NetworkBuilder, prefix: str, features: list[Tensor], growth_rate: int,
+                bn_size: int, drop_rate: float) -> Tensor:
+    """One bottleneck layer (BN-ReLU-Conv1x1-BN-ReLU-Conv3x3) on the concatenation of
+    ``features``; returns its ``growth_rate`` new channels."""
+    x = features[0] if len(features) == 1 else g.concat(f"{prefix}.cat", *features)
+    inner = bn_size * growth_rate
+    x = g.sequential(prefix, [
+        ("norm1", BatchNorm2d(x.channels)), ("relu1", RELU),
+        ("conv1", Conv2d(x.channels, inner, 1, bias=False)),
+        ("norm2", BatchNorm2d(inner)), ("relu2", RELU),
+        ("conv2", Conv2d(inner, growth_rate, 3, 1, 1, bias=False)),
+    ], x)
+    if drop_rate > 0:
+        x = g.layer(f"{prefix}.dropout", Dropout(drop_rate), x)
+    return x
+
+
+def dense_block(g: NetworkBuilder, prefix: str, x: Tensor, num_layers: int, growth_rate: int,
+                bn_size: int, drop_rate: float) -> Tensor:
+    """``num_layers`` dense layers; the output concatenates the input and every new map."""
+    features = [x]
+    for index in range(1, num_layers + 1):
+        features.append(dense_layer(g, f"{prefix}.denselayer{index}", features, growth_rate,
+                                    bn_size, drop_rate))
+    return g.concat(f"{prefix}.cat", *features)
+
+
+def transition(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int) -> Tensor:
+    """BN, ReLU, 1x1 conv to ``out_channels``, 2x2/2 average pool."""
+    return g.sequential(prefix, [
+        ("norm", BatchNorm2d(x.channels)), ("relu", RELU),
+        ("conv", Conv2d(x.channels, out_channels, 1, bias=False)),
+        ("pool", AvgPool2d(2, 2)),
+    ], x)
+
+
+def densenet(growth_rate: int = 32, block_config=(6, 12, 24, 16), num_init_features: int = 64,
+             *, name: str = "densenet", bn_size: int = 4, drop_rate: float = 0.0,
+             input_shape=IMAGENET_SHAPE, num_classes: int = 1000) -> Network:
+    """An ImageNet DenseNet-BC: ``block_config`` layers per dense block (any number of
+    blocks), growth rate k, ``num_init_features`` stem channels, compression 0.5."""
+    growth_rate = _check.integer("growth_rate", growth_rate, 1, 1 << 12)
+    block_config = positive_ints("block_config", block_config)
+    num_init_features = _check.integer("num_init_features", num_init_features, 1, 1 << 14)
+    bn_size = _check.integer("bn_size", bn_size, 1, 1 << 8)
+    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
+    drop_rate = Dropout(drop_rate).p  # validates a probability
+
+    g = NetworkBuilder(name, input_shape)
+    x = g.sequential("features", [
+        ("conv0", Conv2d(g.input.channels, num_init_features, 7, 2, 3, bias=False)),
+        ("norm0", BatchNorm2d(num_init_features)), ("relu0", RELU),
+        ("pool0", MaxPool2d(3, 2, 1)),
+    ], g.input)
+    for index, num_layers in enumerate(block_config, start=1):
+        x = dense_block(g, f"features.denseblock{index}", x, num_layers, growth_rate, bn_size,
+                        drop_rate)
+        if index < len(block_config):
+            x = transition(g, f"features.transition{index}", x, x.channels // 2)
+    x = g.layer("features.norm5", BatchNorm2d(x.channels), x)
+    x = g.layer("relu", RELU, x)
+    x = g.layer("avgpool", AdaptiveAvgPool2d((1, 1)), x)
+    x = g.layer("flatten", Flatten(), x)
+    x = g.layer("classifier", Linear(x.shape[0], num_classes), x)
+    return g.build(x)
+
+
+@register("densenet121")
+def densenet121(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
+    return densenet(32, (6, 12, 24, 16), 64, name="densenet121", input_shape=input_shape,
+                    num_classes=num_classes)
+
+
+@register("densenet161")
+def densenet161(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
+    return densenet(48, (6, 12, 36, 24), 96, name="densenet161", input_shape=input_shape,
+                    num_classes=num_classes)
+
+
+@register("densenet169")
+def densenet169(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
+    return densenet(32, (6, 12, 32, 32), 64, name="densenet169", input_shape=input_shape,
+                    num_classes=num_classes)
+
+
+@register("densenet201")
+def densenet201(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
+    return densenet(32, (6, 12, 48, 32), 64, name="densenet201", input_shape=input_shape,
+                    num_classes=num_classes)

@@ -1,0 +1,92 @@
+"""GoogLeNet (Inception v1) as torchvision builds it.
+
+Szegedy et al., "Going Deeper with Convolutions", CVPR 2015 (arXiv 1409.4842),
+Table 1: a 7x7/2 conv stem, nine Inception modules, each concatenating four
+branches (1x1; 1x1 then 3x3; 1x1 then 5x5; 3x3 max pool then 1x1 "pool proj"),
+max pools between the stages, global average pooling, dropout 0.4 and one FC layer.
+
+torchvision's ``googlenet`` differs from the paper (the paper's own network is in
+another module of this zoo): every conv is a ``BasicConv2d`` (conv without bias,
+BatchNorm with eps 0.001, ReLU), branch 3 uses a 3x3 conv where the paper has a
+5x5, dropout is 0.2, and its max pools use ``ceil_mode=True``. Its published
+weights come without the two auxiliary classifiers (``aux_logits=False`` here,
+6,624,904 parameters); ``aux_logits=True`` adds them as side branches (``aux1``
+on inception4a, ``aux2`` on inception4d) that count parameters but no inference
+MACs. The input normalisation ``transform_input`` has no parameters and is left out.
+"""
+
+from __future__ import annotations
+
+from .. import _check
+from ..layers import AdaptiveAvgPool2d, Dropout, Flatten, Linear, MaxPool2d
+from ..network import Network, NetworkBuilder, Tensor
+from ._blocks import IMAGENET_SHAPE, RELU, basic_conv2d
+from .registry import register
+
+# Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
+INCEPTION = {
+    "inception3a": (64, 96, 128, 16, 32, 32),
+    "inception3b": (128, 128, 192, 32, 96, 64),
+    "inception4a": (192, 96, 208, 16, 48, 64),
+    "inception4b": (160, 112, 224, 24, 64, 64),
+    "inception4c": (128, 128, 256, 24, 64, 64),
+    "inception4d": (112, 144, 288, 32, 64, 64),
+    "inception4e": (256, 160, 320, 32, 128, 128),
+    "inception5a": (256, 160, 320, 32, 128, 128),
+    "inception5b": (384, 192, 384, 48, 128, 128),
+}
+
+
+def inception(g: NetworkBuilder, prefix: str, x: Tensor, ch1x1: int, ch3x3red: int, ch3x3: int,
+              ch5x5red: int, ch5x5: int, pool_proj: int) -> Tensor:
+    """torchvision's ``Inception`` module: four branches concatenated (``prefix.cat``)."""
+    b1 = basic_conv2d(g, f"{prefix}.branch1", x, ch1x1, kernel_size=1)
+    b2 = basic_conv2d(g, f"{prefix}.branch2.0", x, ch3x3red, kernel_size=1)
+    b2 = basic_conv2d(g, f"{prefix}.branch2.1", b2, ch3x3, kernel_size=3, padding=1)
+    b3 = basic_conv2d(g, f"{prefix}.branch3.0", x, ch5x5red, kernel_size=1)
+    # torchvision: 3x3 here, where the paper has 5x5
+    b3 = basic_conv2d(g, f"{prefix}.branch3.1", b3, ch5x5, kernel_size=3, padding=1)
+    b4 = g.layer(f"{prefix}.branch4.0", MaxPool2d(3, 1, 1, ceil_mode=True), x)
+    b4 = basic_conv2d(g, f"{prefix}.branch4.1", b4, pool_proj, kernel_size=1)
+    return g.concat(f"{prefix}.cat", b1, b2, b3, b4)
+
+
+def inception_aux(g: NetworkBuilder, prefix: str, x: Tensor, num_classes: int,
+                  dropout: float) -> Tensor:
+    """torchvision's ``InceptionAux``: 4x4 adaptive average pool, 1x1 conv to 128, FC 1024, FC."""
+    x = g.layer(f"{prefix}.avgpool", AdaptiveAvgPool2d((4, 4)), x)
+    x = basic_conv2d(g, f"{prefix}.conv", x, 128, kernel_size=1)
+    x = g.layer(f"{prefix}.flatten", Flatten(), x)
+    x = g.layer(f"{prefix}.fc1", Linear(x.shape[0], 1024), x)
+    x = g.layer(f"{prefix}.relu", RELU, x)
+    x = g.layer(f"{prefix}.dropout", Dropout(dropout), x)
+    return g.layer(f"{prefix}.fc2", Linear(1024, num_classes), x)
+
+
+@register("googlenet")
+def googlenet(*, input_shape=IMAGENET_SHAPE, num_classes: int = 1000, aux_logits: bool = False,
+              dropout: float = 0.2, dropout_aux: float = 0.7) -> Network:
+    """torchvision's ``googlenet`` (without auxiliary classifiers unless ``aux_logits``)."""
+    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
+    aux_logits = _check.boolean("aux_logits", aux_logits)
+    g = NetworkBuilder("googlenet", input_shape)
+    x = basic_conv2d(g, "conv1", g.input, 64, kernel_size=7, stride=2, padding=3)
+    x = g.layer("maxpool1", MaxPool2d(3, 2, ceil_mode=True), x)
+    x = basic_conv2d(g, "conv2", x, 64, kernel_size=1)
+    x = basic_conv2d(g, "conv3", x, 192, kernel_size=3, padding=1)
+    x = g.layer("maxpool2", MaxPool2d(3, 2, ceil_mode=True), x)
+    for name, channels in INCEPTION.items():
+        x = inception(g, name, x, *channels)
+        if name == "inception3b":
+            x = g.layer("maxpool3", MaxPool2d(3, 2, ceil_mode=True), x)
+        elif name == "inception4a" and aux_logits:
+            inception_aux(g, "aux1", x, num_classes, dropout_aux)
+        elif name == "inception4d" and aux_logits:
+            inception_aux(g, "aux2", x, num_classes, dropout_aux)
+        elif name == "inception4e":
+            x = g.layer("maxpool4", MaxPool2d(2, 2, ceil_mode=True), x)
+    x = g.layer("avgpool", AdaptiveAvgPool2d((1, 1)), x)
+    x = g.layer("flatten", Flatten(), x)
+    x = g.layer("dropout", Dropout(dropout), x)
+    x = g.layer("fc", Linear(x.shape[0], num_classes), x)
+    return g.build(x)
