@@ -44,16 +44,51 @@ def effective_kernel_size(kernel_size, dilation=1):
 
 
 def _conv_terms(size, kernel_size, stride, padding, dilation):
-    i = _check.integer("size", size, 1)
-    k = _check.integer("kernel_size", kernel_size, 1)
-    s = _check.integer("stride", stride, 1)
-    p = _check.integer("padding", padding, 0)
-    d = _check.integer("dilation", dilation, 1)
+    return (_check.integer("size", size, 1), _check.integer("kernel_size", kernel_size, 1),
+            _check.integer("stride", stride, 1), _check.integer("padding", padding, 0),
+            _check.integer("dilation", dilation, 1))
+
+
+# One-axis formulas on validated ints. Layers call these directly: their fields were
+# checked once at construction, so a shape pass does not validate them again.
+
+def _span(i: int, k: int, p: int, d: int) -> int:
     span = d * (k - 1) + 1
     if span > i + 2 * p:
         what = f"dilated kernel_size ({span})" if d > 1 else f"kernel_size ({k})"
         raise CalcError(f"{what} must be <= padded input size ({i} + 2*{p} = {i + 2 * p})")
-    return i, k, s, p, d, span
+    return span
+
+
+def _conv(i: int, k: int, s: int, p: int, d: int) -> int:
+    return (i + 2 * p - _span(i, k, p, d)) // s + 1
+
+
+def _pool(i: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    if 2 * p > k:
+        raise CalcError(f"padding must be <= kernel_size / 2 for pooling, got padding {p} "
+                        f"with kernel_size {k}")
+    span = d * (k - 1) + 1
+    room = i + 2 * p - span
+    if not ceil_mode:
+        o = room // s + 1
+    else:
+        o = -(-room // s) + 1
+        if (o - 1) * s >= i + p:  # the last window would start in the right padding
+            o -= 1
+    if o < 1:  # ceil mode accepts a window that overhangs the input, floor mode does not
+        _span(i, k, p, d)
+    return o
+
+
+def _conv_transpose(i: int, k: int, s: int, p: int, a: int, d: int) -> int:
+    if a >= max(s, d):
+        raise CalcError(f"output_padding must be < max(stride, dilation) = {max(s, d)}, got {a}")
+    o = (i - 1) * s - 2 * p + d * (k - 1) + a + 1
+    if o < 1:
+        raise CalcError(f"padding ({p}) is too large: the output size would be {o}, "
+                        "it must be >= 1")
+    return o
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
@@ -71,8 +106,7 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     (112, 112)
     """
     def one(i, k, s, p, d):
-        i, k, s, p, d, span = _conv_terms(i, k, s, p, d)
-        return (i + 2 * p - span) // s + 1
+        return _conv(*_conv_terms(i, k, s, p, d))
     return _axiswise(one, ("size", "kernel_size", "stride", "padding", "dilation"),
                      (size, kernel_size, stride, padding, dilation))
 
@@ -82,8 +116,10 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
 
     Floor mode is D&V relationship 7, ``o = floor((i + 2p - d(k - 1) - 1) / s) + 1``.
     Ceil mode rounds up instead, but PyTorch drops the last window when it would
-    start in the right padding: if ``(o - 1) s >= i + p`` then ``o -= 1``.
-    PyTorch also requires ``p <= k / 2``. ``stride`` defaults to ``kernel_size``.
+    start in the right padding: if ``(o - 1) s >= i + p`` then ``o -= 1``; so in
+    ceil mode a window may overhang the input (a 4x4 window over 3x3, stride 2,
+    gives 1). PyTorch also requires ``p <= k / 2``. ``stride`` defaults to
+    ``kernel_size``. The rule is that of ATen's ``pooling_output_shape``.
 
     GoogLeNet's first max pool (112x112, 3x3, stride 2, ceil mode) gives 56:
 
@@ -97,17 +133,7 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
         stride = kernel_size
 
     def one(i, k, s, p, d):
-        i, k, s, p, d, span = _conv_terms(i, k, s, p, d)
-        if 2 * p > k:
-            raise CalcError(f"padding must be <= kernel_size / 2 for pooling, got padding {p} "
-                            f"with kernel_size {k}")
-        room = i + 2 * p - span
-        if not ceil_mode:
-            return room // s + 1
-        o = -(-room // s) + 1
-        if (o - 1) * s >= i + p:
-            o -= 1
-        return o
+        return _pool(*_conv_terms(i, k, s, p, d), ceil_mode)
     return _axiswise(one, ("size", "kernel_size", "stride", "padding", "dilation"),
                      (size, kernel_size, stride, padding, dilation))
 
@@ -133,13 +159,7 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
         p = _check.integer("padding", p, 0)
         a = _check.integer("output_padding", a, 0)
         d = _check.integer("dilation", d, 1)
-        if a >= max(s, d):
-            raise CalcError(f"output_padding must be < max(stride, dilation) = {max(s, d)}, got {a}")
-        o = (i - 1) * s - 2 * p + d * (k - 1) + a + 1
-        if o < 1:
-            raise CalcError(f"padding ({p}) is too large: the output size would be {o}, "
-                            "it must be >= 1")
-        return o
+        return _conv_transpose(i, k, s, p, a, d)
     return _axiswise(one, ("size", "kernel_size", "stride", "padding", "output_padding",
                            "dilation"),
                      (size, kernel_size, stride, padding, output_padding, dilation))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from math import prod
+from typing import NamedTuple
 
 from . import _check, arithmetic
 from .errors import CalcError
@@ -23,8 +24,7 @@ from .errors import CalcError
 Shape = tuple  # (C, H, W) or (F,)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """A layer's effect on the receptive field, per axis (h, w): span of the kernel, stride, left padding."""
     kernel: tuple[int, int]
     stride: tuple[int, int]
@@ -75,6 +75,11 @@ class Layer:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def _spans(kernel_size, dilation) -> tuple[int, int]:
+    """Dilated kernel span per axis, ``d(k - 1) + 1`` (D&V section 5.1)."""
+    return tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+
+
 def _set(obj, name, value):
     object.__setattr__(obj, name, value)
 
@@ -122,16 +127,15 @@ class Conv2d(Layer):
 
     def output_shape(self, shape):
         _check_input_channels(self, shape, self.in_channels)
-        hw = arithmetic.conv_output_size(shape[1:], self.kernel_size, self.stride,
-                                         self.padding, self.dilation)
-        return (self.out_channels, *hw)
+        return (self.out_channels,
+                *map(arithmetic._conv, shape[1:], self.kernel_size, self.stride, self.padding,
+                     self.dilation))
 
     def macs(self, input_shape, output_shape):
         return prod(output_shape) * self.in_channels // self.groups * prod(self.kernel_size)
 
     def rf_step(self, input_shape):
-        span = arithmetic.effective_kernel_size(self.kernel_size, self.dilation)
-        return Step(span, self.stride, self.padding)
+        return Step(_spans(self.kernel_size, self.dilation), self.stride, self.padding)
 
 
 @dataclass(frozen=True)
@@ -168,10 +172,9 @@ class ConvTranspose2d(Layer):
 
     def output_shape(self, shape):
         _check_input_channels(self, shape, self.in_channels)
-        hw = arithmetic.conv_transpose_output_size(shape[1:], self.kernel_size, self.stride,
-                                                   self.padding, self.output_padding,
-                                                   self.dilation)
-        return (self.out_channels, *hw)
+        return (self.out_channels,
+                *map(arithmetic._conv_transpose, shape[1:], self.kernel_size, self.stride,
+                     self.padding, self.output_padding, self.dilation))
 
     def macs(self, input_shape, output_shape):
         return prod(input_shape) * self.out_channels // self.groups * prod(self.kernel_size)
@@ -191,13 +194,13 @@ class _Pool2d(Layer):
 
     def output_shape(self, shape):
         c, h, w = _spatial(self.type, shape)
-        hw = arithmetic.pool_output_size((h, w), self.kernel_size, self.stride, self.padding,
-                                         getattr(self, "dilation", 1), self.ceil_mode)
-        return (c, *hw)
+        dilation = getattr(self, "dilation", (1, 1))
+        return (c, *map(arithmetic._pool, (h, w), self.kernel_size, self.stride, self.padding,
+                        dilation, (self.ceil_mode,) * 2))
 
     def rf_step(self, input_shape):
-        span = arithmetic.effective_kernel_size(self.kernel_size, getattr(self, "dilation", 1))
-        return Step(span, self.stride, self.padding)
+        return Step(_spans(self.kernel_size, getattr(self, "dilation", (1, 1))), self.stride,
+                    self.padding)
 
 
 @dataclass(frozen=True)

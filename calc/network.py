@@ -18,13 +18,13 @@ once with a message that names the node.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import CalcError
 from .layers import Add, Concat, Input, Layer, Shape
 
 
-@dataclass(frozen=True)
-class Tensor:
+class Tensor(NamedTuple):
     """A handle on a node's output while building: its node name and per-sample shape."""
     name: str
     shape: Shape
@@ -34,8 +34,7 @@ class Tensor:
         return self.shape[0]
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     name: str
     layer: Layer
     inputs: tuple[str, ...]
@@ -94,12 +93,12 @@ class NetworkBuilder:
     def _node(self, name: str, layer: Layer, inputs: tuple[Tensor, ...]) -> Tensor:
         if name in self._names:
             raise CalcError(f"node name {name!r} is used twice")
-        shapes = tuple(t.shape for t in inputs)
+        shapes = tuple([t.shape for t in inputs])
         try:
             out = layer.output_shape(*shapes)
         except CalcError as err:
             raise CalcError(f"{name}: {err}") from None
-        self._nodes.append(Node(name, layer, tuple(t.name for t in inputs), shapes, out))
+        self._nodes.append(Node(name, layer, tuple([t.name for t in inputs]), shapes, out))
         self._names.add(name)
         return Tensor(name, out)
 

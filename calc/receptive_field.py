@@ -18,14 +18,14 @@ field is ``None`` and :func:`receptive_fields` returns the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
+from .layers import IDENTITY
 from .network import Network
 
 
-@dataclass(frozen=True)
-class ReceptiveField:
+class ReceptiveField(NamedTuple):
     """Receptive field of one node: ``size``, effective ``stride`` and ``padding``, each (h, w), in input pixels."""
     size: tuple[int, int]
     stride: tuple[int, int]
@@ -34,6 +34,11 @@ class ReceptiveField:
     def centre(self, axis: int) -> Fraction:
         """Input coordinate of the centre of output pixel 0's field on ``axis``."""
         return Fraction(self.size[axis] - 1, 2) - self.padding[axis]
+
+    @property
+    def _twice_centres(self) -> tuple[int, int]:
+        # 2 * centre, in whole half-pixels: exact and cheap to compare
+        return tuple(r - 1 - 2 * P for r, P in zip(self.size, self.padding))
 
     def covers(self, axis: int, index: int) -> tuple[int, int]:
         """First and last input pixel (may lie in the padding) seen by output pixel ``index``."""
@@ -45,10 +50,12 @@ INPUT_FIELD = ReceptiveField((1, 1), (1, 1), (0, 0))
 
 
 def _apply(rf: ReceptiveField, step) -> ReceptiveField:
-    size = tuple(r + (k - 1) * j for r, k, j in zip(rf.size, step.kernel, rf.stride))
-    stride = tuple(j * s for j, s in zip(rf.stride, step.stride))
-    padding = tuple(P + p * j for P, p, j in zip(rf.padding, step.padding, rf.stride))
-    return ReceptiveField(size, stride, padding)
+    if step is IDENTITY:
+        return rf
+    (r0, r1), (j0, j1), (P0, P1) = rf
+    (k0, k1), (s0, s1), (p0, p1) = step
+    return ReceptiveField((r0 + (k0 - 1) * j0, r1 + (k1 - 1) * j1), (j0 * s0, j1 * s1),
+                          (P0 + p0 * j0, P1 + p1 * j1))
 
 
 def _merge(name: str, fields: list[ReceptiveField]):
@@ -58,6 +65,8 @@ def _merge(name: str, fields: list[ReceptiveField]):
         if other.stride != first.stride:
             return None, (f"{name}: paths with effective strides {first.stride} and "
                           f"{other.stride} meet here; the graph is misaligned")
+        if other._twice_centres == first._twice_centres:
+            continue
         for axis in (0, 1):
             if other.centre(axis) != first.centre(axis):
                 gap = abs(other.centre(axis) - first.centre(axis))
@@ -65,7 +74,7 @@ def _merge(name: str, fields: list[ReceptiveField]):
                               f"axis {'hw'[axis]}; the graph is misaligned")
     size = tuple(max(f.size[a] for f in fields) for a in (0, 1))
     # aligned centres c = (r - 1) / 2 - P give P for the widest size; equal parity keeps it whole
-    padding = tuple(int(Fraction(size[a] - 1, 2) - first.centre(a)) for a in (0, 1))
+    padding = tuple((r - 1 - c2) // 2 for r, c2 in zip(size, first._twice_centres))
     return ReceptiveField(size, first.stride, padding), None
 
 
@@ -77,18 +86,18 @@ def receptive_fields(network: Network):
     """
     fields: dict[str, ReceptiveField | None] = {}
     notes: dict[str, str] = {}
-    for node in network.nodes:
-        if not node.inputs:
-            fields[node.name] = INPUT_FIELD if len(node.output_shape) == 3 else None
+    for name, layer, input_names, input_shapes, output_shape in network.nodes:
+        if not input_names:
+            fields[name] = INPUT_FIELD if len(output_shape) == 3 else None
             continue
-        inputs = [fields[i] for i in node.inputs]
-        if any(f is None for f in inputs) or len(node.output_shape) != 3:
-            fields[node.name] = None
+        inputs = [fields[i] for i in input_names]
+        if None in inputs or len(output_shape) != 3:
+            fields[name] = None
         elif len(inputs) > 1:
-            fields[node.name], note = _merge(node.name, inputs)
+            fields[name], note = _merge(name, inputs)
             if note:
-                notes[node.name] = note
+                notes[name] = note
         else:
-            step = node.layer.rf_step(node.input_shapes[0])
-            fields[node.name] = None if step is None else _apply(inputs[0], step)
+            step = layer.rf_step(input_shapes[0])
+            fields[name] = None if step is None else _apply(inputs[0], step)
     return fields, notes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import prod
+from typing import NamedTuple
 
 from .layers import Shape
 from .memory import Memory, memory
@@ -18,8 +19,7 @@ from .network import Network
 from .receptive_field import ReceptiveField, receptive_fields
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One node: ``activations`` is the per-sample element count of its output."""
     name: str
     type: str
@@ -69,14 +69,13 @@ def summarize(network: Network) -> Summary:
     params = buffers = macs = aux_params = aux_macs = 0
     last_rf = last_rf_node = None
     misaligned = set(notes)  # a misaligned merge leaves every node after it undefined
-    for node in network.nodes[1:]:
-        layer = node.layer
+    for name, layer, inputs, input_shapes, output_shape in network.nodes[1:]:
         p = layer.params
-        m = layer.macs(node.input_shapes[0], node.output_shape)
-        is_aux = node.name in aux
-        rf = fields[node.name]
-        rows.append(Row(node.name, layer.type, node.output_shape, p, m,
-                        prod(node.output_shape), rf, is_aux))
+        m = layer.macs(input_shapes[0], output_shape)
+        is_aux = name in aux
+        rf = fields[name]
+        rows.append(Row(name, type(layer).__name__, output_shape, p, m, prod(output_shape), rf,
+                        is_aux))
         params += p
         buffers += layer.buffers
         if is_aux:
@@ -84,11 +83,11 @@ def summarize(network: Network) -> Summary:
             aux_macs += m
         else:
             macs += m
-            if node.name in misaligned or misaligned.intersection(node.inputs):
-                misaligned.add(node.name)
-                last_rf, last_rf_node = None, node.name
+            if misaligned and (name in misaligned or misaligned.intersection(inputs)):
+                misaligned.add(name)
+                last_rf, last_rf_node = None, name
             elif rf is not None:
-                last_rf, last_rf_node = rf, node.name
+                last_rf, last_rf_node = rf, name
     return Summary(network.name, network.input_shape, network.output_shape, tuple(rows),
                    params, buffers, macs, aux_params, aux_macs, last_rf, last_rf_node,
                    tuple(notes.values()), network)
