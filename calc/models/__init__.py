@@ -14,5 +14,8 @@ from . import googlenet  # noqa: E402,F401
 from . import inception  # noqa: E402,F401
 from . import resnet  # noqa: E402,F401
 from . import densenet  # noqa: E402,F401
+from . import cifar_resnet  # noqa: E402,F401
+from . import wide_resnet  # noqa: E402,F401
+from . import cifar_densenet  # noqa: E402,F401
 
 __all__ = ["families", "get_model", "list_models", "register", "register_family"]
