@@ -53,7 +53,7 @@ def _conv_text(i, k, s, p, d, o, mode="floor") -> str:
     q = room // s if mode == "floor" else -(-room // s)
     return (f"o = {left}(i + 2p \u2212 d(k \u2212 1) \u2212 1) / s{right} + 1 = "
             f"{left}({i} + 2\u00b7{p} \u2212 {d}\u00b7({k} \u2212 1) \u2212 1) / {s}{right} + 1 = "
-            f"{left}{room} / {s}{right} + 1 = {q} + 1 = {q + 1}"
+            f"{left}{_num(room)} / {s}{right} + 1 = {_num(q)} + 1 = {q + 1}"
             + (f" (remainder {room % s})" if mode == "floor" and room % s else "")
             + (f", then {o} by PyTorch's ceil-mode rule" if o != q + 1 else ""))
 
@@ -175,8 +175,12 @@ register(Calculator(
 
 def _pool_axis(label, i, k, s, p, d):
     """Floor and ceil outputs of one axis, and the sentence about PyTorch's ceil rule."""
-    floor_o = _pytorch_rule(arithmetic.pool_output_size, i, k, s, p, d, False)
-    ceil_o = _pytorch_rule(arithmetic.pool_output_size, i, k, s, p, d, True)
+    def mode(ceil_mode):
+        try:
+            return arithmetic.pool_output_size(i, k, s, p, d, ceil_mode)
+        except CalcError:   # ceil mode accepts a window overhanging the input, floor does not
+            return "rejected"
+    floor_o, ceil_o = mode(False), mode(True)
     room = i + 2 * p - d * (k - 1) - 1
     raw = -(-room // s) + 1
     rule = (f"ceil: {raw} windows, but the last would start at padded cell {(raw - 1) * s} "
@@ -203,11 +207,11 @@ def pool_output(v: dict) -> str:
         rows.append((label, floor_o, ceil_o))
         mask, found = _read_warnings(label, i, k, s, p, d, o)
         notes += found
-        if ceil_mode and ceil_o > floor_o:
+        if ceil_mode:
             over = (o - 1) * s + d * (k - 1) + 1 - (i + 2 * p)
             if over > 0:
-                notes.append(f"ceil_mode adds a last window that hangs {count(over, label)} "
-                             "past the padded input; PyTorch clips it to the cells that exist.")
+                notes.append(f"In ceil mode the last window hangs {count(over, label)} past the "
+                             "padded input; PyTorch clips it to the cells that exist.")
         for index in AXIS_INDEXES[label]:
             masks[index] = mask
     table = html.table(("axis", "ceil_mode=False", "ceil_mode=True"),
