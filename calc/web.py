@@ -136,7 +136,8 @@ def parse_params(calculator: Calculator, raw: dict) -> dict:
             values[f.name] = _bool(value, f.name)
         elif f.kind == "choice":
             if value not in f.choices:
-                shown = ", ".join(map(str, f.choices))
+                shown = (", ".join(map(str, f.choices)) if len(f.choices) <= 8
+                         else f"the {len(f.choices)} listed options")
                 raise CalcError(f"{f.name} must be one of {shown}; got {str(value)[:24]!r}")
             values[f.name] = value
         else:

@@ -1,0 +1,36 @@
+"""The ``network-summary`` calculator: any zoo preset at any input size, batch and dtype."""
+
+from __future__ import annotations
+
+from ..memory import DTYPE_BYTES
+from ..models import get_model, list_models
+from ..render.summary_html import summary_html
+from ..summary import summarize
+from ..web import Calculator, Field, register
+
+
+def _compute(v: dict) -> str:
+    kwargs = {}
+    if v["custom_input"]:  # else the model's own input (224, 299, 32x32 CIFAR, DCGAN's z)
+        kwargs["input_shape"] = (v["in_channels"], *v["size"])
+    network = get_model(v["model"], **kwargs)
+    summary = summarize(network)
+    return summary_html(summary, summary.memory(v["batch"], v["dtype"]))
+
+
+register(Calculator(
+    id="network-summary",
+    title="Network summary",
+    description="Shapes, parameters, MACs, receptive field and memory of a zoo network.",
+    fields=(
+        Field("model", "Model", kind="choice", default="resnet50", choices=tuple(list_models())),
+        Field("custom_input", "Custom input size (else the model's own)", kind="bool",
+              default=False),
+        Field("in_channels", "Input channels", default=3, minimum=1, maximum=4096),
+        Field("size", "Input size", default=224, minimum=1, maximum=2048, pair=True),
+        Field("batch", "Batch size", default=1, minimum=1, maximum=65536),
+        Field("dtype", "Data type", kind="choice", default="float32",
+              choices=tuple(DTYPE_BYTES)),
+    ),
+    compute=_compute,
+))
