@@ -125,7 +125,7 @@ def _attach(root, name: str, module) -> None:
         raise ValueError(f"node name {name!r} cannot be a torch module path: {err}") from None
 
 
-def _plan(nodes, output: str, keep: frozenset):
+def _plan(nodes, keep: frozenset):
     """Steps ``(name, inputs, input_dies, drop)`` for ``nodes`` (the input node excluded).
 
     ``drop`` lists the values whose last consumer is this step (plus the step's own
@@ -148,7 +148,7 @@ def _plan(nodes, output: str, keep: frozenset):
 
 @lru_cache(maxsize=None)
 def _bridge_class():
-    torch = _import_torch()
+    _import_torch()
     from torch import nn
 
     class CalcModule(nn.Module):
@@ -166,8 +166,8 @@ def _bridge_class():
             self._calc_input = network.nodes[0].name
             self._calc_output = network.output
             self._calc_modules = modules  # a plain dict: not registered twice
-            self._calc_steps = _plan([n for n in nodes if n.name not in aux], network.output, keep)
-            self._calc_all_steps = _plan(nodes, network.output, keep)
+            self._calc_steps = _plan([n for n in nodes if n.name not in aux], keep)
+            self._calc_all_steps = _plan(nodes, keep)
 
         def forward(self, x):
             return self._run(x, self._calc_steps, None)
@@ -199,9 +199,9 @@ def to_torch(network, *, device=None, dtype=None):
     """Build the ``torch.nn.Module`` of a calc network (fresh torch initialisation).
 
     The module is built on ``device`` (``"meta"`` builds it without memory, e.g. to
-    ``to_empty`` it before loading a ``state_dict``) and cast to ``dtype``. Raises ``ImportError`` when
-    torch is missing, ``TypeError`` for a layer type without a torch equivalent and
-    ``ValueError`` for a node name that cannot be a module path.
+    ``to_empty`` it before loading a ``state_dict``) and cast to ``dtype``. Raises
+    ``ImportError`` when torch is missing, ``TypeError`` for a layer type without a
+    torch equivalent and ``ValueError`` for a node name that cannot be a module path.
     """
     torch = _import_torch()
     cls = _bridge_class()

@@ -1,0 +1,103 @@
+"""Shared fixtures and the CI rule for the optional tiers.
+
+The torch, build and browser tiers skip where their tools are not installed,
+except in CI (``CI=true``): there a skipped test of those tiers is reported as a
+failure, since CI installs what each tier needs.
+"""
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ["pytester"]  # for the test of the CI rule itself
+
+
+CI_TIERS = ("torch", "build", "browser")  # tiers that CI installs everything for
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="session")
+def torchvision(torch):
+    return pytest.importorskip("torchvision")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    xfailed = hasattr(report, "wasxfail")
+    tier = next((m for m in CI_TIERS if item.get_closest_marker(m)), None)
+    if report.skipped and not xfailed and in_ci() and tier:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and the {tier} tier must run, but this test skipped: {reason}"
+
+
+# --- The built site: the build tier, and the browser tier after it -----------------------
+
+@dataclass(frozen=True)
+class BuiltSite:
+    path: Path   # the site folder
+    url: str     # where it is served on loopback, under a sub-path: http://127.0.0.1:PORT/guide/
+    log: str     # everything mkdocs printed
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """``mkdocs build --strict`` of the real site, once per session, served on loopback.
+
+    The server starts before the build so that SITE_URL (the sitemap, which
+    mkdocs-material's instant navigation needs) names the URL it is served at.
+    """
+    pytest.importorskip("mkdocs")
+    if not (ROOT / "node_modules" / "pyodide").is_dir():
+        pytest.skip("node_modules/ is missing: run `npm ci` (`make test` does)")
+    root = tmp_path_factory.mktemp("served")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    url = f"http://127.0.0.1:{server.server_port}/guide/"
+    log = mkdocs_build(ROOT / "mkdocs.yml", root / "guide", SITE_URL=url)
+    if log.returncode:
+        pytest.fail(f"mkdocs build --strict failed:\n{log.output}", pytrace=False)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield BuiltSite(root / "guide", url, log.output)
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass(frozen=True)
+class BuildLog:
+    returncode: int
+    output: str
+
+
+def mkdocs_build(config: Path, site_dir: Path, **env) -> BuildLog:
+    """Run ``mkdocs build --strict`` in a fresh interpreter; stdout and stderr together."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+         "--site-dir", str(site_dir)],
+        cwd=config.parent, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+    return BuildLog(proc.returncode, proc.stdout + proc.stderr)
