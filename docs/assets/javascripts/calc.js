@@ -1,0 +1,240 @@
+// Live calculators and math typesetting for every page.
+//
+// Each calculator is a `[data-calc="<id>"]` root holding `.calc-form`, `.calc-output`
+// and `.calc-status`, pre-rendered at build time. This module mounts the roots on
+// mkdocs-material's `document$` (instant navigation never reloads the page), sends
+// the form's raw values to ONE worker running calc.web in Pyodide and swaps in
+// the HTML it returns. It computes and formats nothing.
+//
+// `data-calc-state`: static (built HTML, no script yet) -> loading -> ready, or
+// error (the pre-rendered result stays and `.calc-status` says why).
+// Values that differ from the page's own live in the query string as
+// `<id>.<field>=<value>` (`<id>-<n>.<field>` for the n-th calculator with the
+// same id on a page), so a copied link restores what the reader saw.
+
+const STARTUP_TIMEOUT_MS = 20_000; // Pyodide is ~6 MB compressed: allow a slow link
+const REQUEST_TIMEOUT_MS = 10_000; // a runaway calculation: stop the worker, start afresh
+
+let runtime = null;   // URLs of the worker, Pyodide, the calc zip and KaTeX
+let worker = null;   // {thread, ready, pending, stop}: survives instant navigation
+let failure = null;  // why the runtime could not start; kept for the rest of the visit
+let lastSeq = 0;
+
+// URLs written by scripts/hooks/runtime.py, relative to this module's folder.
+function readRuntime() {
+  const tag = document.getElementById("calc-runtime");
+  if (!tag) return null;
+  const paths = JSON.parse(tag.textContent);
+  const url = (path) => new URL(path, import.meta.url).href;
+  return { worker: url(paths.worker), pyodide: url(paths.pyodide), calc: url(paths.calc),
+           katex: url(paths.katex) };
+}
+
+function startWorker() {
+  if (worker) return worker;
+  const thread = new Worker(runtime.worker, { type: "module" });
+  const current = { thread, pending: new Map() };
+  current.stop = (message) => {
+    thread.terminate();
+    if (worker === current) worker = null;
+    for (const request of current.pending.values()) request.reject(new Error(message));
+    current.pending.clear();
+  };
+  current.ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the Python runtime did not start within ${STARTUP_TIMEOUT_MS / 1000} s`)),
+      STARTUP_TIMEOUT_MS);
+    thread.onmessage = ({ data }) => {
+      if (data.type === "ready") {
+        clearTimeout(timer);
+        resolve();
+      } else if (data.type === "failed") {
+        clearTimeout(timer);
+        reject(new Error(data.message));
+      } else if (data.type === "result") {
+        const request = current.pending.get(data.seq);
+        current.pending.delete(data.seq);
+        request?.settle(data);
+      }
+    };
+    thread.onerror = (event) => {
+      clearTimeout(timer);
+      const message = event.message || "the calculator worker failed to load";
+      reject(new Error(message));
+      current.stop(message);
+    };
+  });
+  current.ready.catch((error) => {
+    failure = error.message;
+    current.stop(error.message);
+  });
+  thread.postMessage({ type: "init", pyodide: runtime.pyodide, calc: runtime.calc });
+  worker = current;
+  return current;
+}
+
+async function compute(id, params) {
+  const current = startWorker();
+  await current.ready;
+  return new Promise((resolve, reject) => {
+    const seq = ++lastSeq;
+    const timer = setTimeout(
+      () => current.stop(`the calculation took longer than ${REQUEST_TIMEOUT_MS / 1000} s and was stopped`),
+      REQUEST_TIMEOUT_MS);
+    current.pending.set(seq, {
+      settle: (data) => {
+        clearTimeout(timer);
+        if (data.error === undefined) resolve(data.html);
+        else reject(new Error(data.error));
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    current.thread.postMessage({ type: "run", seq, id, params });
+  });
+}
+
+// The raw value of one form control: number inputs as text, checkboxes as booleans,
+// selects as text. `initial` gives the value the page was built with instead.
+function valueOf(el, initial = false) {
+  if (el.type === "checkbox") return initial ? el.defaultChecked : el.checked;
+  if (el.tagName === "SELECT") {
+    if (!initial) return el.value;
+    const option = [...el.options].find((o) => o.defaultSelected) ?? el.options[0];
+    return option?.value ?? "";
+  }
+  if (initial) return el.defaultValue;
+  // A number input reports "" for text it cannot parse; say so instead of "required".
+  return el.validity?.badInput ? "(not a number)" : el.value;
+}
+
+function values(form) {
+  const raw = {};
+  for (const el of form.elements) if (el.name) raw[el.name] = valueOf(el);
+  return raw;
+}
+
+function restore(form, key) {
+  const query = new URLSearchParams(location.search);
+  let found = false;
+  for (const el of form.elements) {
+    const value = el.name ? query.get(`${key}.${el.name}`) : null;
+    if (value === null) continue;
+    found = true;
+    if (el.type === "checkbox") el.checked = value === "true";
+    else el.value = value;
+  }
+  return found;
+}
+
+// The query string holds the values that differ from the page's own.
+function save(form, key) {
+  const url = new URL(location.href);
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    const value = valueOf(el);
+    if (value === valueOf(el, true)) url.searchParams.delete(`${key}.${el.name}`);
+    else url.searchParams.set(`${key}.${el.name}`, String(value));
+  }
+  history.replaceState(history.state, "", url);
+}
+
+function mount(root, key) {
+  if (root.dataset.calcState !== "static") return; // already mounted
+  const form = root.querySelector(".calc-form");
+  const output = root.querySelector(".calc-output");
+  const status = root.querySelector(".calc-status");
+  if (!form || !output || !status) return;
+  const prerendered = output.innerHTML;
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  const fail = (reason) => {
+    root.dataset.calcState = "error";
+    form.reset(); // back to the values the pre-rendered result was built with
+    output.innerHTML = prerendered;
+    output.removeAttribute("aria-busy");
+    for (const fieldset of form.querySelectorAll("fieldset")) fieldset.disabled = true;
+    status.textContent = `Live calculators are unavailable: ${reason}. ` +
+      "The result shown is for the values this page was built with.";
+  };
+
+  let busy = false;
+  let dirty = restore(form, key); // values from a shared link: recompute once live
+  if (failure || !runtime) return fail(failure ?? "the page does not say where the runtime is");
+  root.dataset.calcState = "loading";
+
+  // One request in flight per calculator; changes meanwhile coalesce into one more.
+  const update = async () => {
+    dirty = true;
+    if (busy) return;
+    busy = true;
+    output.setAttribute("aria-busy", "true");
+    try {
+      while (dirty) {
+        dirty = false;
+        output.innerHTML = await compute(root.dataset.calc, values(form));
+      }
+      status.textContent = "";
+    } catch (error) {
+      if (failure) fail(failure);
+      else status.textContent = `This result could not be updated: ${error.message}.`;
+    } finally {
+      busy = false;
+      output.removeAttribute("aria-busy");
+    }
+  };
+  form.addEventListener("input", () => {
+    save(form, key);
+    update();
+  });
+  if (dirty) output.setAttribute("aria-busy", "true");
+
+  startWorker().ready.then(async () => {
+    if (dirty) await update();
+    if (root.dataset.calcState === "loading") root.dataset.calcState = "ready";
+  }, (error) => fail(error.message));
+}
+
+// KaTeX, loaded from the site's own copy on the first page that has math.
+let katex = null;
+function loadKatex() {
+  const load = (tag, attributes) => new Promise((resolve, reject) => {
+    const el = Object.assign(document.createElement(tag), attributes);
+    el.onload = resolve;
+    el.onerror = () => reject(new Error(`could not load ${attributes.src ?? attributes.href}`));
+    document.head.append(el);
+  });
+  katex ??= Promise.all([
+    load("link", { rel: "stylesheet", href: `${runtime.katex}katex.min.css` }),
+    load("script", { src: `${runtime.katex}katex.min.js` }),
+  ]).then(() => window.katex);
+  return katex;
+}
+
+// pymdownx.arithmatex (generic) writes \( … \) in span.arithmatex and \[ … \] in div.arithmatex.
+async function renderMath(container) {
+  const nodes = [...container.querySelectorAll(".arithmatex")].filter((el) => !el.querySelector(".katex"));
+  if (!nodes.length || !runtime) return;
+  const tex = await loadKatex();
+  for (const el of nodes) {
+    const source = el.textContent.trim().replace(/^\\[([]/, "").replace(/\\[\])]$/, "");
+    tex.render(source, el, { displayMode: el.tagName === "DIV", throwOnError: false });
+  }
+}
+
+function mountPage() {
+  runtime ??= readRuntime();
+  const seen = new Map();
+  for (const root of document.querySelectorAll("[data-calc]")) {
+    const id = root.dataset.calc;
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    mount(root, n > 1 ? `${id}-${n}` : id);
+  }
+  renderMath(document.body).catch((error) => console.error("math:", error.message));
+}
+
+if (window.document$) window.document$.subscribe(mountPage);
+else mountPage();
