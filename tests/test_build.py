@@ -1,0 +1,286 @@
+"""The build tier: ``mkdocs build --strict`` of the site, its calculators, runtime files and hooks."""
+
+import hashlib
+import importlib
+import json
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+
+pytestmark = pytest.mark.build
+
+HOOKS = ROOT / "scripts" / "hooks"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+
+
+def pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+class _Calculators(HTMLParser):
+    """Each ``[data-calc]`` root: its attributes and the text of its ``.calc-output``."""
+
+    def __init__(self):
+        super().__init__()
+        self.roots = []
+        self._stack = []  # (tag, role) of open elements; role is "root", "output" or None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        role = ("root" if "data-calc" in a else
+                "output" if "calc-output" in (a.get("class") or "").split() else None)
+        if role == "root":
+            self.roots.append({"attrs": a, "output": None, "form": False})
+        elif role == "output" and self.roots:
+            self.roots[-1]["output"] = ""
+        if self.roots and "calc-form" in (a.get("class") or "").split():
+            self.roots[-1]["form"] = True
+        if tag not in ("input", "br", "img", "meta", "link", "hr", "wbr"):
+            self._stack.append((tag, role))
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if any(role == "output" for _, role in self._stack):
+            self.roots[-1]["output"] += data
+
+
+def calculators(html: str):
+    parser = _Calculators()
+    parser.feed(html)
+    return parser.roots
+
+
+def manifest(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="calc-runtime">(.*?)</script>', html)
+    assert m, "page lacks the calc-runtime manifest"
+    return json.loads(m[1])
+
+
+# --- the real site ---------------------------------------------------------------------
+
+def test_build_has_no_warnings(built_site):
+    warnings = [line for line in built_site.log.splitlines() if "WARNING" in line]
+    assert not warnings, "\n".join(warnings)
+
+
+def test_every_calc_fence_is_prerendered(built_site):
+    sys.path.insert(0, str(HOOKS))
+    try:
+        from _fences import fences
+    finally:
+        sys.path.remove(str(HOOKS))
+    expected = sum(f.language == "calc" for md in (ROOT / "docs").rglob("*.md")
+                   for f in fences(md.read_text()))
+    found = 0
+    for page in pages(built_site.path):
+        html = page.read_text()
+        assert "language-calc" not in html and "```calc" not in html, f"raw calc fence in {page}"
+        for root in calculators(html):
+            found += 1
+            assert root["attrs"]["data-calc-state"] == "static", page
+            assert root["form"], f"{page}: {root['attrs']['data-calc']} has no form"
+            assert root["output"] and root["output"].strip(), \
+                f"{page}: {root['attrs']['data-calc']} has an empty .calc-output"
+    assert found == expected
+
+
+def test_runtime_files_are_served_by_the_site(built_site):
+    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    vendor = built_site.path / "assets" / "vendor"
+    for name in PYODIDE_FILES:
+        assert (vendor / f"pyodide-{pins['pyodide']}" / name).stat().st_size > 0, name
+    katex = vendor / f"katex-{pins['katex']}"
+    for name in ("katex.min.js", "katex.min.css"):
+        assert (katex / name).stat().st_size > 0, name
+    css = (katex / "katex.min.css").read_text()
+    for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
+        assert (katex / font).is_file(), font
+    # Every page names the same runtime, by URLs relative to the folder of calc.js.
+    js = built_site.path / "assets" / "javascripts"
+    urls = {json.dumps(manifest(p.read_text()), sort_keys=True) for p in pages(built_site.path)}
+    assert len(urls) == 1
+    paths = json.loads(urls.pop())
+    assert (js / paths["worker"].split("?")[0]).is_file()
+    assert (js / paths["calc"]).is_file()
+    assert (js / paths["pyodide"] / "pyodide.mjs").is_file()
+    assert (js / paths["katex"] / "katex.min.js").is_file()
+    assert (js / "calc.js").is_file()
+
+
+def _calc_zip(built_site) -> Path:
+    (zip_path,) = (built_site.path / "assets" / "python").glob("calc-*.zip")
+    return zip_path
+
+
+def test_calc_zip_is_named_by_its_content(built_site):
+    zip_path = _calc_zip(built_site)
+    assert zip_path.name == f"calc-{hashlib.sha256(zip_path.read_bytes()).hexdigest()[:12]}.zip"
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert all(n.startswith("calc/") and n.endswith(".py") for n in names), names
+    for left_out in ("calc/torch_bridge.py", "calc/cli.py", "calc/__main__.py"):
+        assert left_out not in names
+
+
+def test_calc_zip_alone_runs_every_calculator(built_site, tmp_path):
+    zipfile.ZipFile(_calc_zip(built_site)).extractall(tmp_path)
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        import calc.web as web
+        assert web.__file__.startswith({str(tmp_path)!r}), web.__file__
+        web._load()
+        assert web.CALCULATORS, "no calculator registered"
+        for calc_id in web.CALCULATORS:
+            web.render_calculator(calc_id, {{}})
+            assert "calc-error" not in web.run(calc_id, "{{}}"), calc_id
+        print(len(web.CALCULATORS))
+    """)
+    # -I -S: no site-packages (where calc is installed), no environment, no current directory.
+    proc = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout) >= 1
+
+
+def test_math_is_marked_up_for_katex(built_site):
+    html = (built_site.path / "introduction" / "index.html").read_text()
+    assert '<span class="arithmatex">\\(' in html
+    assert '<div class="arithmatex">\\[' in html
+    assert "{{=" not in html
+
+
+def test_shortcodes_are_all_expanded(built_site):
+    for page in pages(built_site.path):
+        assert "{{=" not in page.read_text(), page
+
+
+# --- the hooks, on tiny sites built for the purpose --------------------------------------
+
+def tiny_site(tmp_path: Path, pages: dict) -> Path:
+    """A site with only the calculator and shortcode hooks; returns its mkdocs.yml."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(textwrap.dedent(text).lstrip())
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(textwrap.dedent(f"""
+        site_name: tiny
+        theme: mkdocs
+        hooks:
+          - {HOOKS / 'shortcodes.py'}
+          - {HOOKS / 'calc_fence.py'}
+        markdown_extensions:
+          - pymdownx.superfences
+    """))
+    return config
+
+
+def test_fences_and_shortcodes_render(tmp_path):
+    config = tiny_site(tmp_path, {"index.md": """
+        # Tiny
+
+        AlexNet's first layer gives {{= conv_output_size(227, 11, stride=4) }}.
+
+        ```calc
+        id: conv-output
+        size: [224, 192]   # height, width
+        kernel_size: 7
+        ```
+
+        ```python
+        x = "{{= left as written }}"
+        ```
+
+        ```calc
+        id: conv-output
+        ```
+    """})
+    log = mkdocs_build(config, tmp_path / "site")
+    assert log.returncode == 0, log.output
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "first layer gives 55." in html
+    assert "{{= left as written }}" in html
+    roots = calculators(html)
+    assert [r["attrs"]["data-calc"] for r in roots] == ["conv-output", "conv-output"]
+    assert 'id="conv-output-1-size"' in html and 'id="conv-output-2-size"' in html
+    assert re.search(r'<input[^>]*id="conv-output-1-size_w"[^>]*value="192"', html)
+    assert re.search(r'<input[^>]*id="conv-output-1-per_axis"[^>]*checked', html)
+
+
+@pytest.mark.parametrize("fence, line, message", [
+    ("id: no-such-calculator\nsize: 3", 5, "calc fence: id must be one of "),
+    ("id: conv-output\nstride: 0", 5, "calc fence: stride must be >= 1, got 0"),
+    ("id: conv-output\nstride: two", 5, "calc fence: stride must be a whole number, got 'two'"),
+    ("id: conv-output\nstrid: 2", 5, "calc fence: conv-output has no field 'strid'"),
+    ("size: 3", 5, "calc fence: id is required"),
+    ("id: conv-output\nsize 3", 5, "calc fence: line 2 of the fence must be 'key: value'"),
+])
+def test_a_bad_fence_fails_the_build_naming_page_and_line(tmp_path, fence, line, message):
+    config = tiny_site(tmp_path, {"index.md": "# Fine\n", "sub/bad.md": (
+        "---\ntitle: Bad\n---\n\n```calc\n" + fence + "\n```\n")})
+    log = mkdocs_build(config, tmp_path / "site")
+    assert log.returncode != 0
+    assert f"sub/bad.md:{line}: {message}" in log.output, log.output
+    assert not (tmp_path / "site" / "sub" / "bad" / "index.html").exists()
+
+
+def test_a_failing_shortcode_fails_the_build_naming_page_and_line(tmp_path):
+    config = tiny_site(tmp_path, {"index.md": """
+        ---
+        title: Front matter shifts the lines
+        ---
+        # Page
+
+        fine: {{= 1 + 1 }}
+        broken: {{= conv_output_size(3, 5) }}
+    """})
+    log = mkdocs_build(config, tmp_path / "site")
+    assert log.returncode != 0
+    assert ("index.md:7: {{= conv_output_size(3, 5) }} failed: CalcError: kernel_size (5) must be "
+            "<= padded input size") in log.output, log.output
+
+
+# --- units of the hooks ----------------------------------------------------------------
+
+@pytest.fixture
+def hooks(monkeypatch):
+    monkeypatch.syspath_prepend(str(HOOKS))
+    return importlib.import_module
+
+
+def test_fence_values(hooks):
+    parse = hooks("calc_fence").parse
+    assert parse("id: a\nsize: [224, 192]\nceil_mode: true\nn: -3\nname: 'x y'\nmodel: resnet50") \
+        == {"id": "a", "size": [224, 192], "ceil_mode": True, "n": -3, "name": "x y",
+            "model": "resnet50"}
+    assert parse("# comment\n\nk: 3  # trailing comment") == {"k": 3}
+    with pytest.raises(ValueError, match="k is given twice"):
+        parse("k: 1\nk: 2")
+
+
+def test_fences_are_found_with_their_lines(hooks):
+    fences = hooks("_fences").fences
+    text = "a\n````md\n```calc\nid: x\n```\n````\n\n- item\n\n    ```calc\n    id: y\n    ```\n"
+    found = [(f.line, f.language, f.body) for f in fences(text)]
+    assert found == [(2, "md", "```calc\nid: x\n```"), (10, "calc", "id: y")]
+
+
+def test_browser_modules_leave_out_cli_and_torch(hooks):
+    names = {p.relative_to(ROOT).as_posix() for p in hooks("runtime").browser_modules(ROOT)}
+    assert {"calc/__init__.py", "calc/web.py", "calc/errors.py", "calc/calculators/__init__.py"} \
+        <= names
+    assert not names & {"calc/cli.py", "calc/__main__.py", "calc/torch_bridge.py"}
