@@ -267,7 +267,7 @@ def pair_of(low, high):
     return st.tuples(st.integers(low, high), st.integers(low, high))
 
 
-def torch_size(torch, fn):
+def torch_size(fn):
     """torch's output (h, w), or None where torch refuses."""
     try:
         return tuple(fn().shape[2:])
@@ -287,7 +287,7 @@ def calc_size(fn):
 def test_conv_size_matches_torch(torch, size, k, s, p, d):
     F = torch.nn.functional
     got = calc_size(lambda: ar.conv_output_size(size, k, s, p, d))
-    want = torch_size(torch, lambda: F.conv2d(torch.zeros(1, 1, *size), torch.zeros(1, 1, *k),
+    want = torch_size(lambda: F.conv2d(torch.zeros(1, 1, *size), torch.zeros(1, 1, *k),
                                               stride=s, padding=p, dilation=d))
     assert got == want
 
@@ -300,7 +300,7 @@ def test_conv_size_matches_torch(torch, size, k, s, p, d):
 def test_max_pool_size_matches_torch(torch, size, k, s, p, d, ceil_mode):
     F = torch.nn.functional
     got = calc_size(lambda: ar.pool_output_size(size, k, s, p, d, ceil_mode))
-    want = torch_size(torch, lambda: F.max_pool2d(torch.zeros(1, 1, *size), k, s, p, d,
+    want = torch_size(lambda: F.max_pool2d(torch.zeros(1, 1, *size), k, s, p, d,
                                                   ceil_mode=ceil_mode))
     assert got == want
 
@@ -310,7 +310,7 @@ def test_max_pool_size_matches_torch(torch, size, k, s, p, d, ceil_mode):
 def test_avg_pool_size_matches_torch(torch, size, k, s, p, ceil_mode, count_include_pad):
     F = torch.nn.functional
     got = calc_size(lambda: ar.pool_output_size(size, k, s, p, 1, ceil_mode))
-    want = torch_size(torch, lambda: F.avg_pool2d(torch.zeros(1, 1, *size), k, s, p,
+    want = torch_size(lambda: F.avg_pool2d(torch.zeros(1, 1, *size), k, s, p,
                                                   ceil_mode=ceil_mode,
                                                   count_include_pad=count_include_pad))
     assert got == want
@@ -321,7 +321,7 @@ def test_avg_pool_size_matches_torch(torch, size, k, s, p, ceil_mode, count_incl
 def test_conv_transpose_size_matches_torch(torch, size, k, s, p, a, d):
     F = torch.nn.functional
     got = calc_size(lambda: ar.conv_transpose_output_size(size, k, s, p, a, d))
-    want = torch_size(torch, lambda: F.conv_transpose2d(
+    want = torch_size(lambda: F.conv_transpose2d(
         torch.zeros(1, 1, *size), torch.zeros(1, 1, *k), stride=s, padding=p,
         output_padding=a, dilation=d))
     assert got == want
