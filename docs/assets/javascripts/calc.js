@@ -224,6 +224,15 @@ async function renderMath(container) {
   }
 }
 
+// On a page without calculators, start the runtime when the browser is idle, so that
+// the next page's calculators are live at once (not when the reader saves data).
+function prewarm() {
+  if (worker || failure || !runtime || navigator.connection?.saveData) return;
+  const start = () => worker || failure || startWorker();
+  if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 5000 });
+  else setTimeout(start, 2000);
+}
+
 function mountPage() {
   runtime ??= readRuntime();
   const seen = new Map();
@@ -233,6 +242,7 @@ function mountPage() {
     seen.set(id, n);
     mount(root, n > 1 ? `${id}-${n}` : id);
   }
+  if (!seen.size) prewarm();
   renderMath(document.body).catch((error) => console.error("math:", error.message));
 }
 
