@@ -22,6 +22,12 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
                  "pyodide-lock.json")
 
 
+@pytest.fixture
+def hooks(monkeypatch):
+    monkeypatch.syspath_prepend(str(HOOKS))
+    return importlib.import_module  # hooks("calc_fence"): a module of scripts/hooks
+
+
 def pages(site: Path):
     return sorted(site.rglob("*.html"))
 
@@ -76,12 +82,8 @@ def test_build_has_no_warnings(built_site):
     assert not warnings, "\n".join(warnings)
 
 
-def test_every_calc_fence_is_prerendered(built_site):
-    sys.path.insert(0, str(HOOKS))
-    try:
-        from _fences import fences
-    finally:
-        sys.path.remove(str(HOOKS))
+def test_every_calc_fence_is_prerendered(built_site, hooks):
+    fences = hooks("_fences").fences
     expected = sum(f.language == "calc" for md in (ROOT / "docs").rglob("*.md")
                    for f in fences(md.read_text()))
     found = 0
@@ -255,12 +257,6 @@ def test_a_failing_shortcode_fails_the_build_naming_page_and_line(tmp_path):
 
 
 # --- units of the hooks ----------------------------------------------------------------
-
-@pytest.fixture
-def hooks(monkeypatch):
-    monkeypatch.syspath_prepend(str(HOOKS))
-    return importlib.import_module
-
 
 def test_fence_values(hooks):
     parse = hooks("calc_fence").parse

@@ -83,7 +83,6 @@ def _line_of(src: str) -> str:
 def render(src: str) -> str:
     """HTML of one fence; raises :class:`CalcFenceError` naming the page and the line."""
     from calc import web
-    from calc.errors import CalcError
 
     _Page.instance += 1
     try:
@@ -92,7 +91,7 @@ def render(src: str) -> str:
         if calc_id is None:
             raise ValueError("id is required (the calculator to show)")
         return web.render_calculator(calc_id, defaults, _Page.instance)
-    except (ValueError, CalcError) as err:  # CalcError is a ValueError; named for the reader
+    except ValueError as err:  # a bad fence line, or calc's CalcError (a ValueError)
         raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: {err}") from err
     except Exception as err:  # a calculator bug must fail the build too, not leave raw text
         raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: "
