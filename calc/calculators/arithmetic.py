@@ -72,7 +72,8 @@ def _read_warnings(axis, i, k, s, p, d, o):
         remainder = i + 2 * p - span
         notes.append(f"Never read: the last {count(tail, axis)} of the input. The floor drops "
                      f"(i + 2p \u2212 d(k \u2212 1) \u2212 1) mod s = {remainder} mod {s} = "
-                     f"{remainder % s} padded cells after the last window"
+                     f"{remainder % s} padded cell{'' if remainder % s == 1 else 's'} after the "
+                     "last window"
                      + (f", {remainder % s - tail} of them padding." if remainder % s > tail
                         else "."))
     holes = unread - tail

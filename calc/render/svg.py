@@ -104,16 +104,7 @@ def transpose_axis(size, kernel_size, stride, padding, output_padding, dilation,
                 pixels=range(first, end, stride), fed=fed)
 
 
-def _choose(n: int, required, groups) -> list[int]:
-    """Indices to draw on an axis of ``n`` cells: all when short, else ``required`` and the
-    ``groups`` (in order of priority) that fit in :data:`BUDGET`."""
-    if n <= FULL:
-        return list(range(n))
-    chosen = {x for x in required if 0 <= x < n} | {0, n - 1}
-    for group in groups:
-        new = {x for x in group if 0 <= x < n} - chosen
-        if len(chosen) + len(new) <= BUDGET:
-            chosen |= new
+def _filled(chosen) -> list[int]:
     out = []
     for x in sorted(chosen):
         if out and 1 < x - out[-1] <= 3:   # a gap of one or two cells is drawn, not elided
@@ -122,7 +113,29 @@ def _choose(n: int, required, groups) -> list[int]:
     return out
 
 
+def _slot_count(indices: list[int]) -> int:
+    """Cells drawn plus one slot per hidden run."""
+    return len(indices) + sum(1 for a, b in zip(indices, indices[1:]) if b > a + 1)
+
+
+def _choose(n: int, required, groups) -> list[int]:
+    """Indices to draw on an axis of ``n`` cells: all when short, else ``required`` and the
+    ``groups`` (in order of priority) that fit in :data:`BUDGET` slots, hidden runs included."""
+    if n <= FULL:
+        return list(range(n))
+    chosen = {x for x in required if 0 <= x < n} | {0, n - 1}
+    for group in groups:
+        grown = chosen | {x for x in group if 0 <= x < n}
+        if _slot_count(_filled(grown)) <= BUDGET:
+            chosen = grown
+    return _filled(chosen)
+
+
 def _ends(r: range, cap: int = MAX_TAPS):
+    """Taps worth drawing: all of a short, dense kernel; the ends of a long one; the first two
+    and the last of a widely dilated one (its holes are elided anyway)."""
+    if r.step > 3:
+        return list(r[:2]) + list(r[-1:])
     return r if len(r) <= cap else list(r[:3]) + list(r[-3:])
 
 
@@ -275,11 +288,12 @@ def diagram(h: Axis, w: Axis, *, title: str, summary: str, legend: dict,
         _rects(by_kind.setdefault("pixel", []), ys, xs)
     # input cells no window reads
     if h.read is not None and w.read is not None:
-        in_y = rows.pieces(*_in_range(h))
-        in_x = cols.pieces(*_in_range(w))
+        h0, h1 = _in_range(h)
         unread = by_kind.setdefault("unread", [])
-        _rects(unread, rows.marks(lambda i: _unread(h, i)), in_x)
-        _rects(unread, in_y, cols.marks(lambda i: _unread(w, i)))
+        # unread rows across the input, then the read rows' unread columns: each cell once
+        _rects(unread, rows.marks(lambda i: _unread(h, i)), cols.pieces(*_in_range(w)))
+        _rects(unread, rows.marks(lambda i: h0 <= i < h1 and h.read[i]),
+               cols.marks(lambda i: _unread(w, i)))
         if not unread:
             del by_kind["unread"]
     _rects(by_kind.setdefault("tap", []), rows.marks(h.taps.__contains__),
