@@ -91,11 +91,9 @@ def render(src: str) -> str:
         if calc_id is None:
             raise ValueError("id is required (the calculator to show)")
         return web.render_calculator(calc_id, defaults, _Page.instance)
-    except ValueError as err:  # a bad fence line, or calc's CalcError (a ValueError)
-        raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: {err}") from err
     except Exception as err:  # a calculator bug must fail the build too, not leave raw text
-        raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: "
-                             f"{type(err).__name__}: {err}") from err
+        detail = err if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: {detail}") from err
 
 
 def formatter(src="", language="", class_name=None, options=None, md=None, **kwargs):
