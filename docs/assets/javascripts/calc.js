@@ -32,7 +32,15 @@ function readRuntime() {
 
 function startWorker() {
   if (worker) return worker;
-  const thread = new Worker(runtime.worker, { type: "module" });
+  let thread;
+  try {
+    thread = new Worker(runtime.worker, { type: "module" });
+  } catch (error) { // e.g. a Content-Security-Policy that forbids workers
+    failure = error.message;
+    const ready = Promise.reject(error);
+    ready.catch(() => {});
+    return { ready };
+  }
   const current = { thread, pending: new Map() };
   current.stop = (message) => {
     thread.terminate();
