@@ -11,8 +11,8 @@ PyTorch's names), so torchvision's ``state_dict`` loads with ``strict=True`` int
 the bridge of the zoo model of the same name. ``forward(x)`` runs the DAG in its
 (topological) node order, drops each intermediate tensor after its last
 consumer, and returns the output node's value; auxiliary nodes (Inception's side
-classifiers) are built but not run. ``forward_shapes`` reports every node's
-output shape.
+classifiers) are built but not run. ``forward_shapes`` and ``traced_forward``
+report every node's output shape.
 """
 
 from __future__ import annotations
@@ -213,16 +213,21 @@ def to_torch(network, *, device=None, dtype=None):
     return module if dtype is None else module.to(dtype=dtype)
 
 
-def forward_shapes(module, x, *, auxiliary: bool = False) -> dict:
-    """Run a bridge module under ``torch.no_grad`` and return ``{node name: output shape}``.
+def traced_forward(module, x, *, auxiliary: bool = False):
+    """Run a bridge module under ``torch.no_grad``: ``(output, {node name: output shape})``.
 
     Shapes are per sample (the batch dimension dropped), as calc writes them; the
-    input node is included. With ``auxiliary=True`` the auxiliary nodes run too
-    (after the main graph's nodes that precede them, in node order).
+    input node is included. With ``auxiliary=True`` the auxiliary nodes run too, in
+    node order among the others; the output is the output node's value either way.
     """
     torch = _import_torch()
     shapes = {}
     steps = module._calc_all_steps if auxiliary else module._calc_steps
     with torch.no_grad():
-        module._run(x, steps, shapes)
-    return shapes
+        output = module._run(x, steps, shapes)
+    return output, shapes
+
+
+def forward_shapes(module, x, *, auxiliary: bool = False) -> dict:
+    """``{node name: per-sample output shape}`` of every node that runs (see :func:`traced_forward`)."""
+    return traced_forward(module, x, auxiliary=auxiliary)[1]

@@ -33,11 +33,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(scope="session")
-def torchvision(torch):
-    return pytest.importorskip("torchvision")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
