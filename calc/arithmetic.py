@@ -244,8 +244,10 @@ class ConvSolution:
     dilation: int = 1
 
 
-def _bounds(max_kernel_size, max_stride, max_padding):
-    return (_check.integer("max_kernel_size", max_kernel_size, 1, 64),
+def _solver_terms(size, target, dilation, max_kernel_size, max_stride, max_padding):
+    return (_check.integer("size", size, 1), _check.integer("target", target, 1),
+            _check.integer("dilation", dilation, 1, 64),
+            _check.integer("max_kernel_size", max_kernel_size, 1, 64),
             _check.integer("max_stride", max_stride, 1, 64),
             _check.integer("max_padding", max_padding, 0, 64))
 
@@ -260,10 +262,8 @@ def solve_conv(size, target, max_kernel_size=7, max_stride=4, max_padding=3, dil
     ...  for c in solve_conv(32, 16, max_kernel_size=3, max_stride=2, max_padding=1)]
     [(1, 2, 0), (2, 2, 0), (3, 2, 1)]
     """
-    i = _check.integer("size", size, 1)
-    o = _check.integer("target", target, 1)
-    d = _check.integer("dilation", dilation, 1, 64)
-    kmax, smax, pmax = _bounds(max_kernel_size, max_stride, max_padding)
+    i, o, d, kmax, smax, pmax = _solver_terms(size, target, dilation, max_kernel_size,
+                                              max_stride, max_padding)
     found = []
     for k in range(1, kmax + 1):
         span = d * (k - 1) + 1
@@ -285,10 +285,8 @@ def solve_conv_transpose(size, target, max_kernel_size=7, max_stride=4, max_padd
     ...  for c in solve_conv_transpose(4, 8, max_kernel_size=4, max_stride=2, max_padding=1)]
     [(1, 2, 0, 1), (2, 2, 0, 0), (3, 2, 1, 1), (4, 2, 1, 0)]
     """
-    i = _check.integer("size", size, 1)
-    o = _check.integer("target", target, 1)
-    d = _check.integer("dilation", dilation, 1, 64)
-    kmax, smax, pmax = _bounds(max_kernel_size, max_stride, max_padding)
+    i, o, d, kmax, smax, pmax = _solver_terms(size, target, dilation, max_kernel_size,
+                                              max_stride, max_padding)
     found = []
     for k in range(1, kmax + 1):
         for s in range(1, smax + 1):

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from .. import _check
 from ..errors import CalcError
-from ..layers import ReLU
+from ._blocks import RELU  # noqa: F401  (re-exported for the families)
 
 CIFAR_SHAPE = (3, 32, 32)
-
-# Frozen layers: one instance serves every node that needs it.
-RELU = ReLU(inplace=True)
 
 # Largest number of blocks (or dense layers) per stage: resnet1202 has 200. The
 # bound keeps a typo such as ``cifar_resnet_600002`` from building 10^6 nodes.

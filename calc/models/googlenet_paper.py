@@ -53,23 +53,9 @@ from __future__ import annotations
 from .. import _check
 from ..layers import AvgPool2d, Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
-from ._paper_blocks import RELU
+from ._blocks import IMAGENET_SHAPE, RELU
+from .googlenet import INCEPTION  # Table 1's branch widths; torchvision keeps them
 from .registry import register
-
-IMAGENET_SHAPE = (3, 224, 224)
-
-# Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
-INCEPTION = {
-    "inception3a": (64, 96, 128, 16, 32, 32),
-    "inception3b": (128, 128, 192, 32, 96, 64),
-    "inception4a": (192, 96, 208, 16, 48, 64),
-    "inception4b": (160, 112, 224, 24, 64, 64),
-    "inception4c": (128, 128, 256, 24, 64, 64),
-    "inception4d": (112, 144, 288, 32, 64, 64),
-    "inception4e": (256, 160, 320, 32, 128, 128),
-    "inception5a": (256, 160, 320, 32, 128, 128),
-    "inception5b": (384, 192, 384, 48, 128, 128),
-}
 
 # bvlc_googlenet: local_size 5, alpha 1e-4, beta 0.75 (Caffe divides alpha by size, as PyTorch does)
 LRN = LocalResponseNorm(5, 1e-4, 0.75, 1.0)
