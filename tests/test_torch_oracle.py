@@ -269,11 +269,15 @@ def pair_of(low, high):
 
 
 def torch_size(fn):
-    """torch's output (h, w), or None where torch refuses."""
+    """torch's output (h, w), or None where torch refuses.
+
+    An empty output (a 0 on some axis, which conv_transpose2d returns instead of
+    raising) counts as a refusal: calc requires every size to be >= 1."""
     try:
-        return tuple(fn().shape[2:])
+        shape = tuple(fn().shape[2:])
     except RuntimeError:
         return None
+    return shape if all(shape) else None
 
 
 def calc_size(fn):
