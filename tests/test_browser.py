@@ -1,0 +1,383 @@
+"""The browser tier: the built site in the system's Chromium, driven by Playwright.
+
+The site is the session's strict build (conftest's ``built_site``), served on loopback
+under /guide/. One browser for the session; each test gets a fresh context (its own
+cache, no state from another test) that records every request, console error, dialog
+and worker. Tests wait on conditions, never on sleeps: Pyodide starts in 2-4 s here.
+
+Skips where Playwright or Chromium is missing; in CI (``CI=true``) conftest turns a
+skip of this tier into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from browser_support import (ALL_LIVE_JS, ALL_SETTLED_JS, AS_PARSED_JS, CHROMIUM_FLAGS,
+                             FORM_VALUES_JS, START_TIMEOUT_MS, STATES_JS, chromium_executable)
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHAPTER = "convolution-arithmetic/"   # the page with the calculators, relative to the site
+OTHER_PAGE = "basic-design/"          # a page reached from it by instant navigation
+UPDATE_TIMEOUT_MS = 10_000            # one calculation, page -> worker -> page
+HOSTILE_HTML = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip("Chromium not found: `apt-get install chromium` (or set CHROMIUM)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_FLAGS))
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """One browser context with one page, and everything it asked for or complained about."""
+    base: str                                         # the site's URL, ending in /
+    context: object
+    page: object
+    requests: list[str] = field(default_factory=list)     # every URL requested, workers' included
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    workers: list[str] = field(default_factory=list)      # URL of each worker started
+
+    def open(self, path: str = CHAPTER):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def calc_workers(self) -> list[str]:
+        return [url for url in self.workers if "calc-worker.js" in url]
+
+    def foreign(self) -> list[str]:
+        """Requested URLs that leave 127.0.0.1 (data: and blob: stay in the page)."""
+        return [url for url in self.requests if urllib.parse.urlsplit(url).scheme not in
+                ("data", "blob") and urllib.parse.urlsplit(url).hostname != "127.0.0.1"]
+
+
+@pytest.fixture
+def visit(browser, built_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    v = Visit(built_site.url, context, page)
+    context.on("request", lambda request: v.requests.append(request.url))
+    page.on("console", lambda m: m.type == "error" and v.console_errors.append(m.text))
+    page.on("pageerror", lambda error: v.console_errors.append(f"uncaught: {error}"))
+    page.on("worker", lambda worker: v.workers.append(worker.url))
+
+    def on_dialog(dialog):
+        v.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+    page.on("dialog", on_dialog)
+    yield v
+    context.close()
+    assert v.foreign() == [], "requests left loopback"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def wait_live(page):
+    """Every calculator on the page is ready with nothing in flight (else the states)."""
+    try:
+        page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    except Exception:
+        statuses = page.eval_on_selector_all(".calc-status", "els => els.map(e => e.textContent)")
+        pytest.fail(f"calculators did not go live: states {page.evaluate(STATES_JS)}, "
+                    f"statuses {statuses}", pytrace=False)
+
+
+def roots(page):
+    return page.locator("[data-calc]")
+
+
+def output_html(root) -> str:
+    return root.locator(".calc-output").inner_html()
+
+
+def diagrams(root) -> list[str]:
+    return root.locator(".calc-output svg").evaluate_all("els => els.map(e => e.outerHTML)")
+
+
+def expected_html(page, root) -> str:
+    """What calc.web.run in CPython gives for the values the root's form holds now,
+    as the page's parser serialises it."""
+    import calc.web
+    raw = root.evaluate(FORM_VALUES_JS)
+    return page.evaluate(AS_PARSED_JS, calc.web.run(root.get_attribute("data-calc"), json.dumps(raw)))
+
+
+def wait_output(page, root, expected: str):
+    """Wait until the root's output is ``expected`` with no update in flight; assert it."""
+    handle = root.element_handle()
+    try:
+        page.wait_for_function(
+            """([root, html]) => {
+                 const out = root.querySelector('.calc-output');
+                 return !out.hasAttribute('aria-busy') && out.innerHTML === html;
+               }""", arg=[handle, expected], timeout=UPDATE_TIMEOUT_MS)
+    except Exception:
+        pass  # the assertion below shows the difference
+    assert output_html(root) == expected
+    assert root.locator(".calc-status").text_content() == ""
+
+
+def set_raw(field_locator, value: str):
+    """Put any text in a number input, as a reader's script or a tampered page could:
+    the input becomes type=text (a number input refuses text), then an input event."""
+    field_locator.evaluate("""(el, value) => {
+        el.type = 'text';
+        el.value = value;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+    }""", value)
+
+
+def fence_ids(markdown: Path) -> list[str]:
+    """The ``id:`` of every ```calc fence of a page, in order."""
+    return re.findall(r"^```calc\s*\n(?:.*\n)*?id:\s*(\S+)", markdown.read_text(), re.M)
+
+
+def page_title(built_site, path: str) -> str:
+    html = (built_site.path / path / "index.html").read_text()
+    return re.search(r"<title>(.*?)</title>", html, re.S)[1].strip()
+
+
+def navigate_by_nav_link(page, built_site, path: str):
+    """Click the primary navigation's link to ``path`` and wait for that page's title."""
+    page.locator(f'.md-nav--primary a.md-nav__link[href$="{path}"]').first.click()
+    title = page_title(built_site, path)
+    page.wait_for_function("title => document.title === title", arg=title)
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+def test_the_server_sends_wasm_as_application_wasm(built_site):
+    # loadPyodide hangs without an error if the .wasm has another type
+    html = (built_site.path / CHAPTER / "index.html").read_text()
+    folder = json.loads(re.search(r'id="calc-runtime">(.*?)</script>', html)[1])["pyodide"]
+    url = urllib.parse.urljoin(built_site.url + "assets/javascripts/", folder) + "pyodide.asm.wasm"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/wasm"
+    with urllib.request.urlopen(url.replace(".asm.wasm", ".mjs"), timeout=10) as response:
+        assert response.headers["Content-Type"] in ("text/javascript", "application/javascript")
+
+
+def test_every_calculator_of_the_chapter_goes_live(visit):
+    page = visit.open()
+    wait_live(page)
+    ids = page.eval_on_selector_all("[data-calc]", "els => els.map(e => e.dataset.calc)")
+    assert ids == fence_ids(ROOT / "docs" / "convolution-arithmetic.md")
+    assert page.eval_on_selector_all(".calc-status", "els => els.map(e => e.textContent)") \
+        == [""] * len(ids)
+    assert visit.calc_workers() and len(visit.calc_workers()) == 1
+    assert visit.console_errors == []
+
+
+# calculator id -> (label of one of its fields, a new value that changes the result)
+CHANGES = {
+    "conv-output": ("Stride", "2"),
+    "pool-output": ("Kernel size", "2"),
+    "conv-transpose-output": ("Stride", "3"),
+    "padding-solver": ("Target output size", "100"),
+    "inverse-solver": ("Target output size", "56"),
+}
+
+
+def test_an_input_change_updates_result_and_diagram_as_cpython_computes_them(visit):
+    page = visit.open()
+    wait_live(page)
+    seen = set()
+    for i in range(roots(page).count()):
+        root = roots(page).nth(i)
+        calc_id = root.get_attribute("data-calc")
+        if calc_id in seen:
+            continue
+        seen.add(calc_id)
+        label, value = CHANGES[calc_id]
+        before = output_html(root)
+        diagram_before = diagrams(root)
+        field_input = root.get_by_label(label)
+        field_input.fill(value)
+        assert root.evaluate(FORM_VALUES_JS)[field_input.get_attribute("name")] == value
+        expected = expected_html(page, root)
+        assert expected != before, f"{calc_id}: the change should change the result"
+        wait_output(page, root, expected)
+        if diagram_before:  # the diagram is redrawn for the new values
+            diagram_after = diagrams(root)
+            assert diagram_after and diagram_after != diagram_before, calc_id
+    assert seen == set(CHANGES)
+    assert visit.console_errors == []
+
+
+def test_instant_navigation_mounts_calculators_without_reloading_pyodide(visit, built_site):
+    page = visit.open()
+    wait_live(page)
+    page.evaluate("window.__sameDocument = true")  # gone if a navigation reloads the page
+
+    navigate_by_nav_link(page, built_site, OTHER_PAGE)
+    assert roots(page).count() == 0
+    navigate_by_nav_link(page, built_site, CHAPTER)
+    assert roots(page).count() == len(fence_ids(ROOT / "docs" / "convolution-arithmetic.md"))
+    wait_live(page)  # each root was pre-rendered "static": ready means it was mounted again
+
+    assert page.evaluate("window.__sameDocument") is True, "the navigation reloaded the page"
+    assert len(visit.calc_workers()) == 1
+    assert [u for u in visit.requests if u.endswith("pyodide.asm.wasm")] != []
+    assert len([u for u in visit.requests if u.endswith("pyodide.asm.wasm")]) == 1
+    assert len([u for u in visit.requests if "/assets/python/calc-" in u]) == 1
+    root = roots(page).first  # and the new page's calculators compute
+    root.get_by_label("Stride").fill("3")
+    wait_output(page, root, expected_html(page, root))
+    assert visit.console_errors == []
+
+
+def _snapshot(page):
+    return [(r.get_attribute("data-calc"), r.evaluate(FORM_VALUES_JS), output_html(r))
+            for r in roots(page).all()]
+
+
+def test_a_shared_link_restores_the_state(visit, browser):
+    page = visit.open()
+    wait_live(page)
+    conv, pool, inverse, conv2 = (roots(page).nth(i) for i in (0, 1, 4, 5))
+    assert [r.get_attribute("data-calc") for r in (conv, pool, inverse, conv2)] == \
+        ["conv-output", "pool-output", "inverse-solver", "conv-output"]
+
+    conv.get_by_label("Different height and width").check()
+    conv.locator(".calc-field", has_text="Input size").get_by_label("width", exact=True).fill("200")
+    conv.get_by_label("Stride").fill("2")
+    pool.get_by_label("Ceil mode").uncheck()
+    inverse.get_by_label("Layer").select_option("conv_transpose")
+    conv2.get_by_label("Groups").fill("4")
+    for root in (conv, pool, inverse, conv2):
+        wait_output(page, root, expected_html(page, root))
+    state = _snapshot(page)
+    url = page.url
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert query["conv-output.size_w"] == ["200"] and query["conv-output-2.groups"] == ["4"]
+    assert query["inverse-solver.kind"] == ["conv_transpose"]
+    assert query["pool-output.ceil_mode"] == ["false"]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        fresh = context.new_page()
+        fresh.goto(url)
+        wait_live(fresh)
+        assert _snapshot(fresh) == state
+        assert fresh.url == url
+    finally:
+        context.close()
+
+
+def test_hostile_input_is_shown_as_text_naming_the_field(visit):
+    page = visit.open()
+    wait_live(page)
+    root = roots(page).first
+    size = root.get_by_label("Input size")
+    output = root.locator(".calc-output")
+
+    cases = [("empty", lambda: size.fill("")),
+             ("negative", lambda: size.fill("-3")),
+             ("huge", lambda: size.fill("1e9")),
+             ("unparsable typing", lambda: (size.fill(""), size.press_sequentially("1e"))),
+             ("text", lambda: set_raw(size, "twelve")),
+             ("markup", lambda: set_raw(size, HOSTILE_HTML))]
+    for name, enter in cases:
+        enter()
+        wait_output(page, root, expected_html(page, root))
+        alert = output.get_by_role("alert")
+        assert alert.count() == 1, name
+        assert "size" in alert.text_content(), name
+    assert HOSTILE_HTML[:20] in output.get_by_role("alert").text_content()  # as text
+    assert output.locator("img").count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    assert visit.dialogs == []
+    assert visit.console_errors == []
+
+
+def test_a_hostile_link_is_shown_as_text(visit):
+    query = urllib.parse.urlencode({"conv-output.size": HOSTILE_HTML,
+                                    "inverse-solver.kind": HOSTILE_HTML})
+    page = visit.open(f"{CHAPTER}?{query}")
+    wait_live(page)
+    for i in (0, 4):
+        root = roots(page).nth(i)
+        wait_output(page, root, expected_html(page, root))
+        assert root.locator(".calc-output").get_by_role("alert").count() == 1
+    assert page.locator('img[src="x"]').count() == 0
+    assert visit.dialogs == []
+    assert visit.console_errors == []
+
+
+def test_without_pyodide_the_page_keeps_its_prerendered_results(visit):
+    blocked = []
+
+    def abort(route):
+        blocked.append(route.request.url)
+        route.abort()
+    visit.context.route("**/assets/vendor/pyodide-*/**", abort)
+    page = visit.open()
+    page.wait_for_function(ALL_SETTLED_JS, timeout=START_TIMEOUT_MS)
+    assert blocked
+    assert set(page.evaluate(STATES_JS)) == {"error"}
+    built = page.evaluate("""async () => {
+        const html = await (await fetch(location.href)).text();
+        const doc = new DOMParser().parseFromString(html, 'text/html');
+        return [...doc.querySelectorAll('[data-calc] .calc-output')].map((e) => e.innerHTML);
+    }""")
+    assert [output_html(r) for r in roots(page).all()] == built
+    for status in page.locator(".calc-status").all():
+        assert status.get_attribute("role") == "status"
+        assert status.text_content().startswith("Live calculators are unavailable: ")
+    assert page.locator(".calc-form fieldset:not([disabled])").count() == 0
+
+
+def test_a_full_visit_requests_nothing_beyond_loopback(visit, built_site):
+    """Home, then every page of the navigation by instant navigation, then a search."""
+    page = visit.open("")
+    links = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link")
+    site_path = urllib.parse.urlsplit(built_site.url).path
+    for i in range(links.count()):
+        link = links.nth(i)
+        path = urllib.parse.urlsplit(urllib.parse.urljoin(page.url, link.get_attribute("href"))).path
+        link.click()
+        title = page_title(built_site, path.removeprefix(site_path))
+        page.wait_for_function("title => document.title === title", arg=title)
+        if roots(page).count():
+            wait_live(page)
+    # typed key by key: mkdocs-material's search reads keyboard events (fill() can race it)
+    page.get_by_role("textbox", name="Search").press_sequentially("stride")
+    page.locator(".md-search-result__item").first.wait_for(state="attached")
+    page.wait_for_load_state("networkidle")
+    assert visit.requests and visit.foreign() == []
+    assert any(u.endswith("pyodide.asm.wasm") for u in visit.requests)
+    assert visit.console_errors == []
+
+
+def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
+    pytester.makeconftest((Path(__file__).with_name("conftest.py")).read_text())
+    pytester.makepyfile("""
+        import pytest
+        pytestmark = pytest.mark.browser
+        @pytest.fixture(scope="session")
+        def chromium():
+            pytest.skip("no chromium here")
+        def test_needs_it(chromium):
+            pass
+    """)
+    monkeypatch.setenv("CI", "true")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(errors=1)
+    monkeypatch.setenv("CI", "false")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(skipped=1)
