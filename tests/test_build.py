@@ -4,6 +4,7 @@ import hashlib
 import importlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,8 +19,9 @@ from conftest import ROOT, mkdocs_build
 pytestmark = pytest.mark.build
 
 HOOKS = ROOT / "scripts" / "hooks"
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json")
+# python_stdlib.zip is not among them: the site serves its precompiled copy from assets/python/.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+STOCK_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
 
 
 @pytest.fixture
@@ -117,23 +119,94 @@ def test_runtime_files_are_served_by_the_site(built_site):
     paths = json.loads(urls.pop())
     assert (js / paths["worker"].split("?")[0]).is_file()
     assert (js / paths["calc"]).is_file()
+    assert (js / paths["stdlib"]).is_file()
     assert (js / paths["pyodide"] / "pyodide.mjs").is_file()
     assert (js / paths["katex"] / "katex.min.js").is_file()
     assert (js / "calc.js").is_file()
 
 
-def _calc_zip(built_site) -> Path:
-    (zip_path,) = (built_site.path / "assets" / "python").glob("calc-*.zip")
+def _archive(built_site, name: str) -> Path:
+    (zip_path,) = (built_site.path / "assets" / "python").glob(f"{name}-*.zip")
     return zip_path
 
 
-def test_calc_zip_is_named_by_its_content(built_site):
-    zip_path = _calc_zip(built_site)
-    assert zip_path.name == f"calc-{hashlib.sha256(zip_path.read_bytes()).hexdigest()[:12]}.zip"
-    names = zipfile.ZipFile(zip_path).namelist()
-    assert all(n.startswith("calc/") and n.endswith(".py") for n in names), names
+def _calc_zip(built_site) -> Path:
+    return _archive(built_site, "calc")
+
+
+@pytest.mark.parametrize("name", ["calc", "stdlib"])
+def test_archives_are_named_by_their_content(built_site, name):
+    zip_path = _archive(built_site, name)
+    assert zip_path.name == f"{name}-{hashlib.sha256(zip_path.read_bytes()).hexdigest()[:12]}.zip"
+
+
+def test_calc_zip_holds_sources_and_their_bytecode(built_site):
+    names = zipfile.ZipFile(_calc_zip(built_site)).namelist()
+    sources = {n for n in names if n.endswith(".py")}
+    assert all(n.startswith("calc/") for n in names), names
+    assert {n + "c" for n in sources} == set(names) - sources  # a .pyc beside each .py, no other
     for left_out in ("calc/torch_bridge.py", "calc/cli.py", "calc/__main__.py"):
         assert left_out not in names
+
+
+def _module_names(archive: zipfile.ZipFile, suffixes) -> set:
+    return {n.rsplit(".", 1)[0] for n in archive.namelist() if n.endswith(suffixes)}
+
+
+def test_precompiled_stdlib_has_every_module_and_file_of_pyodides(built_site):
+    stock = zipfile.ZipFile(STOCK_STDLIB)
+    shipped = zipfile.ZipFile(_archive(built_site, "stdlib"))
+    assert _module_names(shipped, (".py", ".pyc")) == _module_names(stock, ".py")
+    precompiled = _module_names(shipped, ".pyc")
+    assert not precompiled & _module_names(shipped, ".py"), "a module is there twice"
+    assert len(precompiled) > 50  # what Pyodide's start-up and calc import
+    for info in stock.infolist():  # everything else is Pyodide's, byte for byte
+        if info.filename.rsplit(".", 1)[0] not in precompiled:
+            assert shipped.read(info.filename) == stock.read(info), info.filename
+
+
+@pytest.fixture(scope="module")
+def pyodide_report(built_site):
+    """What scripts/precompile.mjs --check saw importing calc.web and running every
+    calculator in Pyodide on Node, from the site's own archives."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    proc = subprocess.run(
+        [node, str(ROOT / "scripts" / "precompile.mjs"), "--check",
+         str(_archive(built_site, "stdlib")), str(_calc_zip(built_site))],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_pyodide_imports_the_shipped_bytecode_and_compiles_nothing(pyodide_report):
+    assert pyodide_report["stdlib_source"] == []
+    assert pyodide_report["calc_source"] == []
+    assert len(pyodide_report["stdlib_bytecode"]) > 50
+    assert {"calc.web", "calc.calculators"} <= set(pyodide_report["calc_bytecode"])
+    assert pyodide_report["failed"] == []
+
+
+def test_the_bytecode_is_for_pyodides_python(built_site, pyodide_report):
+    lock = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert pyodide_report["python"] == lock["info"]["python"]
+    magic = bytes.fromhex(pyodide_report["magic"])
+    for name, flags in (("stdlib", 0b01), ("calc", 0b11)):  # hash-based: unchecked, checked
+        archive = zipfile.ZipFile(_archive(built_site, name))
+        pycs = [n for n in archive.namelist() if n.endswith(".pyc")]
+        assert pycs
+        for pyc in pycs:
+            header = archive.read(pyc)[:8]
+            assert header[:4] == magic, pyc
+            assert int.from_bytes(header[4:], "little") == flags, pyc
+
+
+def test_without_node_the_build_stops(hooks, monkeypatch):
+    from mkdocs.exceptions import PluginError
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(PluginError, match="node is not on PATH"):
+        hooks("runtime")._node()
 
 
 def test_calc_zip_alone_runs_every_calculator(built_site, tmp_path):

@@ -4,8 +4,14 @@ At build time (``mkdocs build`` and every ``mkdocs serve`` rebuild) this hook
 - copies the Pyodide runtime and KaTeX, pinned in package.json and installed by
   ``npm ci``, into ``assets/vendor/<package>-<version>/``;
 - zips the part of ``calc/`` that the browser imports (the import closure of
-  :mod:`calc.web` and its calculators: no CLI, no torch bridge) into
-  ``assets/python/calc-<content hash>.zip``, so a changed package gets a new URL;
+  :mod:`calc.web` and its calculators: no CLI, no torch bridge);
+- has ``scripts/precompile.mjs`` (Node, Pyodide's own interpreter) compile that
+  zip and the standard library modules it needs to bytecode, which halves the
+  start-up in the browser, and writes both as ``assets/python/<name>-<content
+  hash>.zip``, so a changed archive gets a new URL. The result is cached in
+  ``.cache/precompiled/``, keyed on everything it is made from. Without Node the
+  build fails: shipping the stock sources instead would double every visit's
+  start-up, silently;
 - writes the URLs into every page as ``<script type="application/json"
   id="calc-runtime">``, relative to the folder of calc.js, which resolves them
   against its own URL: the site works under any sub-path.
@@ -17,15 +23,24 @@ import ast
 import hashlib
 import io
 import json
+import logging
+import os
 import posixpath
 import shutil
+import subprocess
+import time
 import zipfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json")
+log = logging.getLogger("mkdocs.hooks.runtime")
+
+# python_stdlib.zip is served precompiled, from assets/python/ (see precompile).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+PRECOMPILE = "scripts/precompile.mjs"
+CACHE = ".cache/precompiled"
+CACHE_KEEP = 4                          # entries kept: the newest, by time of use
 KATEX_FILES = ("katex.min.js", "katex.min.css", "fonts")
 JS_DIR = "assets/javascripts"          # where calc.js and calc-worker.js live, in docs/ and site/
 WORKER = "calc-worker.js"
@@ -38,8 +53,7 @@ class _State:
     root: Path
     pyodide: str            # "pyodide-314.0.7", a folder under assets/vendor/
     katex: str
-    zip_name: str
-    zip_bytes: bytes
+    archives: dict          # "stdlib" | "calc" -> (file name under assets/python/, bytes)
     manifest_tag: str
 
 
@@ -106,13 +120,66 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("node is not on PATH: the site's Python bytecode is compiled by Pyodide "
+                          f"running on Node ({PRECOMPILE}). Install Node.js (it comes with npm).")
+    return node
+
+
+def precompile(root: Path, pyodide: str, calc_sources: bytes) -> Path:
+    """The folder of ``stdlib.zip``, ``calc.zip`` and ``report.json`` made by PRECOMPILE.
+
+    Cached under CACHE, keyed on the Pyodide version, the script, the stock
+    standard library and calc's sources; made (a few seconds) when missing.
+    """
+    stdlib = root / "node_modules" / "pyodide" / "python_stdlib.zip"
+    script = root / PRECOMPILE
+    key = hashlib.sha256()
+    for part in (pyodide.encode(), script.read_bytes(), stdlib.read_bytes(), calc_sources):
+        key.update(hashlib.sha256(part).digest())
+    cache = root / CACHE
+    out = cache / key.hexdigest()[:24]
+    if not (out / "report.json").is_file():
+        node = _node()
+        cache.mkdir(parents=True, exist_ok=True)
+        sources = cache / f"calc-sources.{os.getpid()}.zip"
+        sources.write_bytes(calc_sources)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run([node, str(script), str(stdlib), str(sources), str(out)],
+                                  capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired as error:
+            raise PluginError(f"{PRECOMPILE} took more than {error.timeout} s") from None
+        finally:
+            sources.unlink()
+        if proc.returncode or not (out / "report.json").is_file():
+            raise PluginError(f"{PRECOMPILE} failed (exit {proc.returncode}):\n"
+                              f"{proc.stdout}{proc.stderr}")
+        log.info("compiled the browser's Python to bytecode in %.1f s", time.monotonic() - started)
+    report = json.loads((out / "report.json").read_text())
+    if report["failed"]:
+        raise PluginError("in Pyodide, these calculators fail on their defaults: "
+                          + ", ".join(report["failed"]))
+    os.utime(out)
+    entries = sorted((p for p in cache.iterdir() if p.is_dir() and not p.name.endswith("partial")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[CACHE_KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
 def on_config(config, **kwargs):
     root = Path(config.config_file_path).resolve().parent
     _State.root = root
     _State.pyodide = _pinned(root, "pyodide")
     _State.katex = _pinned(root, "katex")
-    _State.zip_bytes = calc_zip(root)
-    _State.zip_name = f"calc-{_digest(_State.zip_bytes)}.zip"
+    compiled = precompile(root, _State.pyodide, calc_zip(root))
+    _State.archives = {}
+    for name in ("stdlib", "calc"):
+        data = (compiled / f"{name}.zip").read_bytes()
+        _State.archives[name] = (f"{name}-{_digest(data)}.zip", data)
     worker = Path(config.docs_dir) / JS_DIR / WORKER
 
     def rel(path):  # URL relative to the folder of calc.js
@@ -121,7 +188,8 @@ def on_config(config, **kwargs):
     manifest = {
         "worker": f"{WORKER}?v={_digest(worker.read_bytes())}",
         "pyodide": rel(f"assets/vendor/{_State.pyodide}/"),
-        "calc": rel(f"assets/python/{_State.zip_name}"),
+        "stdlib": rel(f"assets/python/{_State.archives['stdlib'][0]}"),
+        "calc": rel(f"assets/python/{_State.archives['calc'][0]}"),
         "katex": rel(f"assets/vendor/{_State.katex}/"),
     }
     _State.manifest_tag = ('<script type="application/json" id="calc-runtime">'
@@ -167,6 +235,7 @@ def on_post_build(config, **kwargs):
         _copy(node / "pyodide" / name, site / "assets/vendor" / _State.pyodide / name)
     for name in KATEX_FILES:
         _copy(node / "katex/dist" / name, site / "assets/vendor" / _State.katex / name)
-    out = site / "assets/python" / _State.zip_name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(_State.zip_bytes)
+    for name, data in _State.archives.values():
+        out = site / "assets/python" / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)

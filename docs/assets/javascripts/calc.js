@@ -15,7 +15,7 @@
 const STARTUP_TIMEOUT_MS = 20_000; // Pyodide is ~6 MB compressed: allow a slow link
 const REQUEST_TIMEOUT_MS = 10_000; // a runaway calculation: stop the worker, start afresh
 
-let runtime = null;   // URLs of the worker, Pyodide, the calc zip and KaTeX
+let runtime = null;   // URLs of the worker, Pyodide, its stdlib zip, the calc zip and KaTeX
 let worker = null;   // {thread, ready, pending, stop}: survives instant navigation
 let failure = null;  // why the runtime could not start; kept for the rest of the visit
 let lastSeq = 0;
@@ -26,8 +26,8 @@ function readRuntime() {
   if (!tag) return null;
   const paths = JSON.parse(tag.textContent);
   const url = (path) => new URL(path, import.meta.url).href;
-  return { worker: url(paths.worker), pyodide: url(paths.pyodide), calc: url(paths.calc),
-           katex: url(paths.katex) };
+  return { worker: url(paths.worker), pyodide: url(paths.pyodide), stdlib: url(paths.stdlib),
+           calc: url(paths.calc), katex: url(paths.katex) };
 }
 
 function startWorker() {
@@ -76,7 +76,8 @@ function startWorker() {
     failure = error.message;
     current.stop(error.message);
   });
-  thread.postMessage({ type: "init", pyodide: runtime.pyodide, calc: runtime.calc });
+  thread.postMessage({ type: "init", pyodide: runtime.pyodide, stdlib: runtime.stdlib,
+                      calc: runtime.calc });
   worker = current;
   return current;
 }
