@@ -1,0 +1,416 @@
+"""Measure the built site in the system's Chromium: what a reader waits for, and what they download.
+
+    .venv/bin/python scripts/measure_site.py [--site DIR] [--runs 5] [--out results.json]
+
+Builds the site (``mkdocs build --strict``) unless ``--site`` names a built one, serves it
+on 127.0.0.1 with Python's http.server (no compression, no network latency: the times
+are this machine's CPU, not a link), and opens the convolution arithmetic chapter in
+Chromium with a fresh profile (cold: empty HTTP cache) and again in the same profile
+(warm). For each, the median over ``--runs`` fresh profiles of:
+
+i.   first paint and first contentful paint (Performance API), and when the first
+     pre-rendered ``.calc-output`` is complete in the DOM and the frame after it;
+ii.  when the first calculator, and every calculator, reaches ``data-calc-state=ready``;
+iii. the bare Pyodide runtime: a page of its own whose module worker only runs
+     ``loadPyodide`` from the same files as the site (its vendor folder, and its standard
+     library archive where the page's manifest names one), so that ready minus bare is
+     the share of calc, the page and the worker protocol;
+iv.  (warm page) from an input event to the updated result in the DOM and to the frame
+     after it, per calculator, many changes;
+v.   the bytes of the cold visit as served, and what gzip (level 9) and brotli
+     (quality 11, if the ``brotli`` package is installed) make of the same files.
+
+Times are ``performance.now()`` in the page, in ms from the start of the navigation
+(Chromium rounds them to 0.1 ms without cross-origin isolation). Every number printed
+is measured here; nothing is estimated except the transfer times at a stated rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import (ALL_LIVE_JS, CHROMIUM_FLAGS, START_TIMEOUT_MS,  # noqa: E402
+                             chromium_executable, serve)
+
+try:
+    import brotli
+except ImportError:  # pip install brotli; without it only gzip is reported
+    brotli = None
+
+CHAPTER = "convolution-arithmetic/"
+LINK_MBIT_S = 20  # the rate of the computed transfer times (a modest broadband link)
+
+# calculator id -> (field name, two values that give different results), for (iv)
+CHANGES = {
+    "conv-output": ("stride", ("2", "3")),
+    "pool-output": ("kernel_size", ("2", "3")),
+    "conv-transpose-output": ("stride", ("2", "3")),
+    "padding-solver": ("target", ("100", "112")),
+    "inverse-solver": ("target", ("56", "112")),
+}
+
+# Runs before the page's own scripts: timestamps of (i) and (ii), in ms since navigation.
+PAGE_PROBE_JS = """(() => {
+  const m = window.__measure = { outputInDom: null, outputFrame: null, firstReady: null,
+                                 allReady: null };
+  const check = () => {
+    if (m.outputInDom === null) {
+      const out = document.querySelector('[data-calc] .calc-output');
+      // the parser has closed the output once the element after it exists
+      if (out && out.nextElementSibling && out.childElementCount) {
+        m.outputInDom = performance.now();
+        requestAnimationFrame(() => { m.outputFrame = performance.now(); });
+      }
+    }
+    const roots = [...document.querySelectorAll('[data-calc]')];
+    const ready = roots.filter((r) => r.dataset.calcState === 'ready').length;
+    if (ready && m.firstReady === null) m.firstReady = performance.now();
+    if (ready && ready === roots.length && m.allReady === null) m.allReady = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true,
+    attributes: true, attributeFilter: ['data-calc-state'] });
+})();"""
+
+PAINT_JS = """() => Object.fromEntries(performance.getEntriesByType('paint')
+                                     .map((e) => [e.name, e.startTime]))"""
+
+# (iv): set a field, fire the input event calc.js listens to, and time the answer: in the
+# DOM (calc.js drops aria-busy right after swapping the HTML) and after the next frame.
+CHANGE_JS = """async ({ index, field, values, n }) => {
+  const root = document.querySelectorAll('[data-calc]')[index];
+  const input = root.querySelector(`[name="${field}"]`);
+  const out = root.querySelector('.calc-output');
+  const inDom = [], onScreen = [], seen = new Set();
+  const afterFrame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now());
+    channel.port2.postMessage(0);
+  }));
+  for (let i = 0; i < n; i++) {
+    const answered = new Promise((resolve) => {
+      const watch = new MutationObserver(() => {
+        if (!out.hasAttribute('aria-busy')) { watch.disconnect(); resolve(performance.now()); }
+      });
+      watch.observe(out, { attributes: true, attributeFilter: ['aria-busy'] });
+    });
+    input.value = values[i % values.length];
+    const start = performance.now();
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    inDom.push((await answered) - start);
+    onScreen.push((await afterFrame()) - start);
+    seen.add(out.innerHTML);
+  }
+  return { inDom, onScreen, distinctResults: seen.size };
+}"""
+
+BARE_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<title>Bare Pyodide start-up</title>
+<p id="state">loading</p>
+<script>
+  // Only loadPyodide, in a module worker like the site's, from the site's vendor files.
+  const worker = new Worker("worker.js", { type: "module" });
+  worker.onmessage = ({ data }) => {
+    window.__bare = { ...data, ready: performance.now() };
+    document.getElementById("state").textContent = data.error ? "error" : "ready";
+  };
+  worker.postMessage(OPTIONS);
+</script>
+"""
+
+BARE_WORKER = """self.onmessage = async ({ data }) => {
+  try {
+    const start = performance.now();
+    const { loadPyodide } = await import(new URL("pyodide.mjs", data.indexURL).href);
+    const pyodide = await loadPyodide(data);
+    pyodide.runPython("1 + 1");
+    self.postMessage({ inWorker: performance.now() - start });
+  } catch (error) {
+    self.postMessage({ error: String(error?.message ?? error) + " " + JSON.stringify(error) });
+  }
+};
+"""
+
+
+def build_site(site_dir: Path, url: str):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}")
+
+
+def runtime_manifest(site: Path) -> dict:
+    """The chapter's ``calc-runtime`` manifest: URLs relative to assets/javascripts/."""
+    html = (site / CHAPTER / "index.html").read_text()
+    start = html.index('id="calc-runtime">') + len('id="calc-runtime">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def bare_options(manifest: dict, site_url: str) -> dict:
+    """loadPyodide's options for the bare page: the site's own runtime files."""
+    js = site_url + "assets/javascripts/"
+    options = {"indexURL": urllib.parse.urljoin(js, manifest["pyodide"])}
+    if "stdlib" in manifest:
+        options["stdLibURL"] = urllib.parse.urljoin(js, manifest["stdlib"])
+    return options
+
+
+def launch(playwright, profile: Path):
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=chromium_executable(), args=list(CHROMIUM_FLAGS),
+        headless=True, viewport={"width": 1280, "height": 900})
+
+
+def served_size(request) -> int:
+    """Bytes of a response body as sent: Content-Length (Playwright reports 0 as the body
+    size of a worker's own script), else the body size it reports."""
+    response = request.response()
+    length = response.headers.get("content-length") if response else None
+    return int(length) if length else request.sizes()["responseBodySize"]
+
+
+def visit_site(context, url: str, record: list | None = None) -> dict:
+    """One visit of the chapter in a new page: the timestamps of (i) and (ii)."""
+    page = context.new_page()
+    if record is not None:
+        page.on("requestfinished", lambda r: record.append((r.url, served_size(r))))
+    page.add_init_script(PAGE_PROBE_JS)
+    page.goto(url)
+    page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    page.wait_for_function("() => window.__measure.outputFrame !== null")
+    page.wait_for_load_state("networkidle")
+    m = page.evaluate("() => window.__measure")
+    paint = page.evaluate(PAINT_JS)
+    m["firstPaint"] = paint.get("first-paint")
+    m["firstContentfulPaint"] = paint.get("first-contentful-paint")
+    return {"page": page, **m}
+
+
+def visit_bare(context, url: str) -> dict:
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.__bare", timeout=START_TIMEOUT_MS)
+    bare = page.evaluate("() => window.__bare")
+    page.close()
+    if "error" in bare:
+        sys.exit(f"the bare runtime failed: {bare['error']}")
+    return bare
+
+
+def input_changes(page, n: int) -> dict:
+    """(iv) on the first calculator of each id: {id: {"inDom": [...], "onScreen": [...]}}."""
+    ids = page.eval_on_selector_all("[data-calc]", "els => els.map(e => e.dataset.calc)")
+    out = {}
+    for calc_id, (field, values) in CHANGES.items():
+        if calc_id not in ids:
+            continue
+        result = page.evaluate(CHANGE_JS, {"index": ids.index(calc_id), "field": field,
+                                           "values": list(values), "n": n})
+        if result["distinctResults"] < len(values):
+            sys.exit(f"{calc_id}: changing {field} did not change the result")
+        out[calc_id] = result
+    return out
+
+
+def compressed_sizes(files: list[Path]) -> dict:
+    raw = gz = br = 0
+    for path in files:
+        data = path.read_bytes()
+        raw += len(data)
+        gz += len(gzip.compress(data, compresslevel=9, mtime=0))
+        if brotli is not None:
+            br += len(brotli.compress(data, quality=11))
+    return {"files": len(files), "identity": raw, "gzip": gz, "brotli": br if brotli else None}
+
+
+def transfer(record: list, served_root: Path, base: str) -> dict:
+    """(v): bytes of a cold visit as served, and gzip/brotli of the same files."""
+    served = sum(size for _, size in record)
+    files, pyodide_files = [], []
+    for url in sorted({u for u, _ in record}):
+        if not url.startswith(base):
+            continue
+        path = served_root / urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            runtime = "/assets/vendor/pyodide-" in url or "/assets/python/stdlib-" in url
+            (pyodide_files if runtime else files).append(path)
+    everything = compressed_sizes(files + pyodide_files)
+    return {"requests": len(record), "served_bytes": served, "all": everything,
+            "pyodide": compressed_sizes(pyodide_files), "rest": compressed_sizes(files)}
+
+
+def median(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 1) if values else None
+
+
+def measure(site: Path, runs: int, changes: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    manifest = runtime_manifest(site)
+    load_before = os.getloadavg()[0]  # other work on the machine skews every time below
+    pyodide = manifest["pyodide"].rstrip("/").rsplit("/", 1)[-1]   # pyodide-<version>
+    with tempfile.TemporaryDirectory() as tmp:
+        served_root = Path(tmp) / "root"
+        (served_root / "bare").mkdir(parents=True)
+        (served_root / "guide").symlink_to(site.resolve(), target_is_directory=True)
+        (served_root / "bare" / "worker.js").write_text(BARE_WORKER)
+        with serve(served_root) as base, sync_playwright() as playwright:
+            options = bare_options(manifest, base + "guide/")
+            (served_root / "bare" / "index.html").write_text(
+                BARE_PAGE.replace("OPTIONS", json.dumps(options)))
+            chapter, bare_url = base + "guide/" + CHAPTER, base + "bare/"
+            samples = {"cold": [], "warm": [], "bare_cold": [], "bare_warm": []}
+            per_calc: dict[str, dict[str, list]] = {}
+            record: list = []
+            version = None
+            for run in range(runs):
+                with tempfile.TemporaryDirectory() as profile:
+                    context = launch(playwright, Path(profile))
+                    version = context.browser.version if context.browser else version
+                    cold = visit_site(context, chapter, record if run == 0 else None)
+                    cold.pop("page").close()
+                    warm = visit_site(context, chapter)
+                    page = warm.pop("page")
+                    for calc_id, r in input_changes(page, changes).items():
+                        for key in ("inDom", "onScreen"):
+                            per_calc.setdefault(calc_id, {}).setdefault(key, []).extend(r[key])
+                    page.close()
+                    context.close()
+                    samples["cold"].append(cold)
+                    samples["warm"].append(warm)
+                with tempfile.TemporaryDirectory() as profile:
+                    context = launch(playwright, Path(profile))
+                    samples["bare_cold"].append(visit_bare(context, bare_url))
+                    samples["bare_warm"].append(visit_bare(context, bare_url))
+                    context.close()
+                print(f"run {run + 1}/{runs} done", file=sys.stderr)
+            if version is None:  # a persistent context may not expose its browser
+                probe = playwright.chromium.launch(executable_path=chromium_executable(),
+                                                   args=list(CHROMIUM_FLAGS))
+                version = probe.version
+                probe.close()
+            bytes_ = transfer(record, served_root, base)
+
+    page_keys = ("firstPaint", "firstContentfulPaint", "outputInDom", "outputFrame",
+                 "firstReady", "allReady")
+    result = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "chromium": version, "pyodide": pyodide.removeprefix("pyodide-"),
+                    "playwright": importlib.metadata.version("playwright"),
+                    "python": platform.python_version(),
+                    "bare_runtime_options": options,
+                    "load_average_1min": {"before": load_before, "after": os.getloadavg()[0]},
+                    "server": "Python http.server on 127.0.0.1, uncompressed"},
+        "runs": runs,
+        "page_ms": {cache: {k: median(s[k] for s in samples[cache]) for k in page_keys}
+                    for cache in ("cold", "warm")},
+        "bare_runtime_ms": {cache: {"ready": median(s["ready"] for s in samples[f"bare_{cache}"]),
+                                    "in_worker": median(s["inWorker"]
+                                                        for s in samples[f"bare_{cache}"])}
+                            for cache in ("cold", "warm")},
+        "input_change_ms": {cid: {k: median(v) for k, v in r.items()}
+                            | {"inDom_min": min(r["inDom"]), "n": len(r["inDom"])}
+                            for cid, r in per_calc.items()},
+        "bytes_cold_visit": bytes_,
+        "samples": samples,
+    }
+    return result
+
+
+def table(result: dict) -> str:
+    m, page, bare = result["machine"], result["page_ms"], result["bare_runtime_ms"]
+    lines = [f"Machine: {m['cpus']} CPUs, {m['platform']}; Chromium {m['chromium']}; "
+             f"Pyodide {m['pyodide']}; Playwright {m['playwright']}; {m['server']}.",
+             f"Load average (1 min) {m['load_average_1min']['before']:.2f} before, "
+             f"{m['load_average_1min']['after']:.2f} after.",
+             f"Medians of {result['runs']} fresh profiles; ms since the start of the navigation.",
+             "", f"| {'measure':<52} | {'cold':>8} | {'warm':>8} |", f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|"]
+
+    def row(name, *values):
+        cells = (f"{v:8.1f}" if v is not None else f"{'n/a':>8}" for v in values)
+        lines.append(f"| {name:<52} | " + " | ".join(cells) + " |")
+
+    labels = {"firstPaint": "(i) first paint",
+              "firstContentfulPaint": "(i) first contentful paint",
+              "outputInDom": "(i) first pre-rendered .calc-output in the DOM",
+              "outputFrame": "(i) ... and the next animation frame",
+              "firstReady": "(ii) first calculator ready",
+              "allReady": "(ii) every calculator ready"}
+    for key, label in labels.items():
+        row(label, page["cold"][key], page["warm"][key])
+    row("(iii) bare Pyodide page: loadPyodide done", bare["cold"]["ready"], bare["warm"]["ready"])
+    row("(iii) ... of which inside the worker", bare["cold"]["in_worker"], bare["warm"]["in_worker"])
+    row("(ii - iii) first ready minus bare runtime",
+        *(page[c]["firstReady"] - bare[c]["ready"] for c in ("cold", "warm")))
+
+    lines += ["", "(iv) input event -> updated result, warm page (ms):", "",
+              f"| {'calculator':<24} | {'in DOM':>8} | {'fastest':>8} | {'next frame':>10} |"
+              f" {'changes':>7} |",
+              f"|{'-' * 26}|{'-' * 10}|{'-' * 10}|{'-' * 12}|{'-' * 9}|"]
+    for cid, r in result["input_change_ms"].items():
+        lines.append(f"| {cid:<24} | {r['inDom']:8.1f} | {r['inDom_min']:8.1f} | "
+                     f"{r['onScreen']:10.1f} | {r['n']:7d} |")
+    lines.append("in DOM and next frame: medians; fastest: the quickest change, in the DOM.")
+
+    b = result["bytes_cold_visit"]
+    rate = LINK_MBIT_S * 1e6 / 8
+    lines += ["", f"(v) cold visit: {b['requests']} requests, {b['served_bytes']:,} bytes served "
+              "(response bodies as sent: the server does not compress)", "",
+              f"| {'files':<28} | {'identity':>12} | {'gzip -9':>12} | {'brotli -q11':>12} |",
+              f"|{'-' * 30}|{'-' * 14}|{'-' * 14}|{'-' * 14}|"]
+    for key, name in (("pyodide", "Pyodide + stdlib"), ("rest", "everything else"),
+                      ("all", "total")):
+        s = b[key]
+        br = f"{s['brotli']:12,}" if s["brotli"] is not None else f"{'(no brotli)':>12}"
+        lines.append(f"| {name + ' (' + str(s['files']) + ' files)':<28} | {s['identity']:12,} | "
+                     f"{s['gzip']:12,} | {br} |")
+    s = b["all"]
+    times = [s["identity"] / rate, s["gzip"] / rate] + ([s["brotli"] / rate] if s["brotli"] else [])
+    lines.append(f"| {'computed s at ' + str(LINK_MBIT_S) + ' Mbit/s':<28} | "
+                 + " | ".join(f"{t:12.1f}" for t in times) + " |")
+    if brotli is None:
+        lines.append("brotli is not installed (pip install brotli): gzip only.")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site (default: build one now)")
+    parser.add_argument("--runs", type=int, default=5, help="fresh profiles (default 5)")
+    parser.add_argument("--changes", type=int, default=20,
+                        help="input changes per calculator per run (default 20)")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+    if chromium_executable() is None:
+        sys.exit("Chromium not found: apt-get install chromium (or set CHROMIUM)")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            site = Path(tmp) / "site"
+            # the sitemap's URL does not matter here: one page is measured, no navigation
+            build_site(site, "http://127.0.0.1/guide/")
+        result = measure(site, args.runs, args.changes)
+    print(table(result))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
