@@ -1,4 +1,4 @@
-# make serve | build | test: each target first creates what it needs.
+# make serve | build | test | bench: each target first creates what it needs.
 #   .venv/          Python virtual environment (pip install -e '.[extras]')
 #   node_modules/   the browser runtimes pinned in package.json (npm ci)
 # Stamp files record what was installed, and from which version of the pins.
@@ -8,7 +8,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test
+.PHONY: serve build test bench
 
 serve: $(VENV)/.docs node_modules/.installed
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -18,6 +18,11 @@ build: $(VENV)/.docs node_modules/.installed
 
 test: $(VENV)/.test node_modules/.installed
 	$(BIN)/pytest
+
+# Speed, measured, never asserted: calc vs torchinfo, then the site in Chromium.
+bench: $(VENV)/.test node_modules/.installed
+	$(BIN)/python scripts/bench_summary.py
+	$(BIN)/python scripts/measure_site.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
