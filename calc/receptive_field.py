@@ -35,11 +35,6 @@ class ReceptiveField(NamedTuple):
         """Input coordinate of the centre of output pixel 0's field on ``axis``."""
         return Fraction(self.size[axis] - 1, 2) - self.padding[axis]
 
-    @property
-    def _twice_centres(self) -> tuple[int, int]:
-        # 2 * centre, in whole half-pixels: exact and cheap to compare
-        return tuple(r - 1 - 2 * P for r, P in zip(self.size, self.padding))
-
     def covers(self, axis: int, index: int) -> tuple[int, int]:
         """First and last input pixel (may lie in the padding) seen by output pixel ``index``."""
         first = index * self.stride[axis] - self.padding[axis]
@@ -59,23 +54,29 @@ def _apply(rf: ReceptiveField, step) -> ReceptiveField:
 
 
 def _merge(name: str, fields: list[ReceptiveField]):
-    """Largest field over aligned paths, or ``(None, reason)``."""
+    """Largest field over aligned paths, or ``(None, reason)``.
+
+    Centres are compared doubled, ``2c = r - 1 - 2P``, so the test stays in integers."""
     first = fields[0]
+    stride = first.stride
+    (h, w), _, (P, Q) = first
+    twice = (h - 1 - 2 * P, w - 1 - 2 * Q)
     for other in fields[1:]:
-        if other.stride != first.stride:
-            return None, (f"{name}: paths with effective strides {first.stride} and "
-                          f"{other.stride} meet here; the graph is misaligned")
-        if other._twice_centres == first._twice_centres:
-            continue
-        for axis in (0, 1):
-            if other.centre(axis) != first.centre(axis):
-                gap = abs(other.centre(axis) - first.centre(axis))
-                return None, (f"{name}: the centres of merging paths differ by {float(gap):g} px on "
-                              f"axis {'hw'[axis]}; the graph is misaligned")
-    size = tuple(max(f.size[a] for f in fields) for a in (0, 1))
+        (oh, ow), other_stride, (oP, oQ) = other
+        if other_stride != stride:
+            return None, (f"{name}: paths with effective strides {stride} and "
+                          f"{other_stride} meet here; the graph is misaligned")
+        if (oh - 1 - 2 * oP, ow - 1 - 2 * oQ) != twice:
+            axis = 0 if oh - 1 - 2 * oP != twice[0] else 1
+            gap = abs(other.centre(axis) - first.centre(axis))
+            return None, (f"{name}: the centres of merging paths differ by {float(gap):g} px on "
+                          f"axis {'hw'[axis]}; the graph is misaligned")
+        if oh > h:
+            h = oh
+        if ow > w:
+            w = ow
     # aligned centres c = (r - 1) / 2 - P give P for the widest size; equal parity keeps it whole
-    padding = tuple((r - 1 - c2) // 2 for r, c2 in zip(size, first._twice_centres))
-    return ReceptiveField(size, first.stride, padding), None
+    return ReceptiveField((h, w), stride, ((h - 1 - twice[0]) // 2, (w - 1 - twice[1]) // 2)), None
 
 
 def receptive_fields(network: Network):
