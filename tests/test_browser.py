@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class Visit:
     context: object
     page: object
     requests: list[str] = field(default_factory=list)     # every URL requested, workers' included
+    downloads: list[str] = field(default_factory=list)    # the URLs of those that were GETs
     console_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     workers: list[str] = field(default_factory=list)      # URL of each worker started
@@ -74,6 +76,7 @@ def visit(browser, built_site):
     page = context.new_page()
     v = Visit(built_site.url, context, page)
     context.on("request", lambda request: v.requests.append(request.url))
+    context.on("request", lambda request: request.method == "GET" and v.downloads.append(request.url))
     page.on("console", lambda m: m.type == "error" and v.console_errors.append(m.text))
     page.on("pageerror", lambda error: v.console_errors.append(f"uncaught: {error}"))
     page.on("worker", lambda worker: v.workers.append(worker.url))
@@ -252,8 +255,10 @@ def test_instant_navigation_mounts_calculators_without_reloading_pyodide(visit, 
 
     assert page.evaluate("window.__sameDocument") is True, "a navigation reloaded the page"
     assert len(visit.calc_workers()) == 1
-    assert len([u for u in visit.requests if u.endswith("pyodide.asm.wasm")]) == 1
-    assert len([u for u in visit.requests if "/assets/python/calc-" in u]) == 1
+    # the worker also asks for the wasm's headers (HEAD) once, at start-up
+    assert len([u for u in visit.downloads if u.endswith("pyodide.asm.wasm")]) == 1
+    assert len([u for u in visit.requests if u.endswith("pyodide.asm.wasm")]) == 2
+    assert len([u for u in visit.downloads if "/assets/python/calc-" in u]) == 1
     assert visit.console_errors == []
 
 
@@ -356,6 +361,29 @@ def test_without_pyodide_the_page_keeps_its_prerendered_results(visit):
         assert status.get_attribute("role") == "status"
         assert status.text_content().startswith("Live calculators are unavailable: ")
     assert page.locator(".calc-form fieldset:not([disabled])").count() == 0
+
+
+def wasm_failure_message(visit, handler) -> list[str]:
+    """Route pyodide.asm.wasm through ``handler``; the statuses once every calculator settles."""
+    visit.context.route("**/pyodide.asm.wasm", handler)
+    page = visit.open()
+    page.wait_for_function(ALL_SETTLED_JS, timeout=START_TIMEOUT_MS)
+    assert set(page.evaluate(STATES_JS)) == {"error"}
+    return [s.text_content() for s in page.locator(".calc-status").all()]
+
+
+def test_a_missing_wasm_fails_at_once_not_at_the_timeout(visit):
+    # loadPyodide alone would wait forever; the worker asks the server and says why
+    start = time.monotonic()
+    statuses = wasm_failure_message(visit, lambda route: route.abort())
+    assert time.monotonic() - start < 15  # well inside calc.js's 20 s start-up timeout
+    assert all("pyodide.asm.wasm could not be fetched" in s for s in statuses)
+
+
+def test_a_wasm_served_with_the_wrong_type_is_named(visit):
+    statuses = wasm_failure_message(
+        visit, lambda route: route.fulfill(status=200, content_type="text/plain", body=b""))
+    assert all('"text/plain"; Pyodide needs application/wasm' in s for s in statuses)
 
 
 def test_a_full_visit_requests_nothing_beyond_loopback(visit, built_site):

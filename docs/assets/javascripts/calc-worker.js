@@ -12,6 +12,26 @@ let run = null; // calc.web.run, a Python function: (id, params_json) -> html, n
 // from its zip where that script compiled it for, CALC_ARCHIVE.
 const CALC_ARCHIVE = "/lib/calc.zip";
 
+// A .wasm that is missing, or served without the application/wasm type, makes loadPyodide
+// wait forever. Ask the server about it while Pyodide starts; only a problem settles this.
+async function wasmProblem(indexURL) {
+  const url = new URL("pyodide.asm.wasm", indexURL).href;
+  let response;
+  try {
+    response = await fetch(url, { method: "HEAD" });
+  } catch (error) {
+    throw new Error(`pyodide.asm.wasm could not be fetched (${error?.message ?? error})`);
+  }
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok && response.status !== 405 && response.status !== 501) { // 405/501: no HEAD
+    throw new Error(`pyodide.asm.wasm: HTTP ${response.status}`);
+  }
+  if (response.ok && !type.startsWith("application/wasm")) {
+    throw new Error(`the server sends pyodide.asm.wasm as "${type}"; Pyodide needs application/wasm`);
+  }
+  return new Promise(() => {});
+}
+
 async function init({ pyodide: indexURL, stdlib, calc }) {
   try {
     // Fetch our package while Pyodide starts.
@@ -20,7 +40,8 @@ async function init({ pyodide: indexURL, stdlib, calc }) {
       return response.arrayBuffer();
     });
     const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-    const pyodide = await loadPyodide({ indexURL, stdLibURL: stdlib });
+    const pyodide = await Promise.race([loadPyodide({ indexURL, stdLibURL: stdlib }),
+                                        wasmProblem(indexURL)]);
     pyodide.FS.writeFile(CALC_ARCHIVE, new Uint8Array(await zip));
     pyodide.runPython(`import sys; sys.path.append("${CALC_ARCHIVE}")`);
     run = pyodide.pyimport("calc.web").run;
