@@ -30,6 +30,7 @@ def namespace() -> dict:
     from calc import arithmetic
     from calc.models import get_model, list_models
     from calc.render.numbers import grouped, nbytes, pair, shape, si
+    from calc.summary import summarize
 
     ns = {name: obj for name, obj in vars(arithmetic).items()
           if not name.startswith("_") and inspect.isfunction(obj)
@@ -39,15 +40,10 @@ def namespace() -> dict:
     return ns
 
 
-def summarize(network):
-    """:func:`calc.summary.summarize`, imported on first use (summary may land after the hooks)."""
-    from calc.summary import summarize as _summarize
-    return _summarize(network)
-
-
 def row(model: str, node: str, **kw):
     """The summary row of node ``node`` of zoo model ``model`` (``kw`` go to ``get_model``)."""
     from calc.models import get_model
+    from calc.summary import summarize
     for r in summarize(get_model(model, **kw)).rows:
         if r.name == node:
             return r
