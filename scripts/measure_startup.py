@@ -29,9 +29,9 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM_FLAGS, chromium_executable  # noqa: E402
+
 PAGE = "convolution-arithmetic/"
 
 # Records when the first calculator on the page turns ready (or fails).
@@ -116,7 +116,8 @@ def visit(page, url: str, timeout_ms: int) -> tuple[float, int]:
 def measure(playwright, url: str, timeout_ms: int) -> tuple[float, list[float], int]:
     with tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=FLAGS, headless=True)
+            profile, executable_path=chromium_executable(), args=list(CHROMIUM_FLAGS),
+            headless=True)
         try:
             context.add_init_script(OBSERVER)
             page = context.new_page()
@@ -140,6 +141,9 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60, help="seconds per visit")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
+
+    if chromium_executable() is None:
+        sys.exit("Chromium not found: apt-get install chromium (or set CHROMIUM)")
 
     Handler.sites = [site.resolve() for site in args.sites]
     for site in Handler.sites:
