@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import (ALL_LIVE_JS, CHROMIUM_FLAGS, START_TIMEOUT_MS,  # noqa: E402
-                             chromium_executable, serve)
+                             chromium_executable, serve, served_size)
 
 try:
     import brotli
@@ -173,14 +173,6 @@ def launch(playwright, profile: Path):
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=chromium_executable(), args=list(CHROMIUM_FLAGS),
         headless=True, viewport={"width": 1280, "height": 900})
-
-
-def served_size(request) -> int:
-    """Bytes of a response body as sent: Content-Length (Playwright reports 0 as the body
-    size of a worker's own script), else the body size it reports."""
-    response = request.response()
-    length = response.headers.get("content-length") if response else None
-    return int(length) if length else request.sizes()["responseBodySize"]
 
 
 def visit_site(context, url: str, record: list | None = None) -> dict:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import CHROMIUM_FLAGS, chromium_executable  # noqa: E402
+from browser_support import CHROMIUM_FLAGS, chromium_executable, served_size  # noqa: E402
 
 PAGE = "convolution-arithmetic/"
 
@@ -110,7 +110,7 @@ def visit(page, url: str, timeout_ms: int) -> tuple[float, int]:
     page.remove_listener("response", on_response)
     if state != "ready":
         raise RuntimeError(f"{url}: calculators failed to start")
-    return at, sum(response.request.sizes()["responseBodySize"] for response in fetched)
+    return at, sum(served_size(response.request) for response in fetched)
 
 
 def measure(playwright, url: str, timeout_ms: int) -> tuple[float, list[float], int]:

@@ -65,6 +65,18 @@ def serve(directory: Path, port: int = 0):
         server.server_close()
 
 
+def served_size(request) -> int:
+    """Bytes of a response body as sent. A HEAD response has none, whatever its
+    Content-Length says (Playwright reports that length as its body size). Otherwise
+    Content-Length (Playwright reports 0 for a worker's own script), else the body size
+    it reports."""
+    if request.method == "HEAD":
+        return 0
+    response = request.response()
+    length = response.headers.get("content-length") if response else None
+    return int(length) if length else request.sizes()["responseBodySize"]
+
+
 # --- page-side snippets -------------------------------------------------------------------
 
 # Each calculator root's state, in page order.
