@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _check
+from . import validate
 from .errors import CalcError
 
 
@@ -25,9 +25,19 @@ def _axiswise(one_axis, names, values):
     """Apply ``one_axis`` per axis when any value is a pair, else once."""
     if not any(_is_pair(v) for v in values):
         return one_axis(*values)
-    pairs = [_check.pair(n, v, minimum=-_check.MAX_SIZE) if v is not None else (None, None)
+    pairs = [validate.pair(n, v, minimum=-validate.MAX_SIZE) if v is not None else (None, None)
              for n, v in zip(names, values)]
     return tuple(one_axis(*(p[axis] for p in pairs)) for axis in (0, 1))
+
+
+def span(kernel_size: int, dilation: int = 1) -> int:
+    """Cells one dilated window covers on an axis, ``d(k - 1) + 1`` (D&V section 5.1), on
+    validated ints: the one place every module takes it from.
+
+    >>> span(3, 2)
+    5
+    """
+    return dilation * (kernel_size - 1) + 1
 
 
 def effective_kernel_size(kernel_size, dilation=1):
@@ -37,39 +47,38 @@ def effective_kernel_size(kernel_size, dilation=1):
     5
     """
     def one(k, d):
-        k = _check.integer("kernel_size", k, 1)
-        d = _check.integer("dilation", d, 1)
-        return d * (k - 1) + 1
+        k = validate.integer("kernel_size", k, 1)
+        d = validate.integer("dilation", d, 1)
+        return span(k, d)
     return _axiswise(one, ("kernel_size", "dilation"), (kernel_size, dilation))
 
 
 def _conv_terms(size, kernel_size, stride, padding, dilation):
-    return (_check.integer("size", size, 1), _check.integer("kernel_size", kernel_size, 1),
-            _check.integer("stride", stride, 1), _check.integer("padding", padding, 0),
-            _check.integer("dilation", dilation, 1))
+    return (validate.integer("size", size, 1), validate.integer("kernel_size", kernel_size, 1),
+            validate.integer("stride", stride, 1), validate.integer("padding", padding, 0),
+            validate.integer("dilation", dilation, 1))
 
 
 # One-axis formulas on validated ints. Layers call these directly: their fields were
 # checked once at construction, so a shape pass does not validate them again.
 
-def _span(i: int, k: int, p: int, d: int) -> int:
-    span = d * (k - 1) + 1
-    if span > i + 2 * p:
-        what = f"dilated kernel_size ({span})" if d > 1 else f"kernel_size ({k})"
+def _fitting_span(i: int, k: int, p: int, d: int) -> int:
+    reach = span(k, d)
+    if reach > i + 2 * p:
+        what = f"dilated kernel_size ({reach})" if d > 1 else f"kernel_size ({k})"
         raise CalcError(f"{what} must be <= padded input size ({i} + 2*{p} = {i + 2 * p})")
-    return span
+    return reach
 
 
 def _conv(i: int, k: int, s: int, p: int, d: int) -> int:
-    return (i + 2 * p - _span(i, k, p, d)) // s + 1
+    return (i + 2 * p - _fitting_span(i, k, p, d)) // s + 1
 
 
 def _pool(i: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     if 2 * p > k:
         raise CalcError(f"padding must be <= kernel_size / 2 for pooling, got padding {p} "
                         f"with kernel_size {k}")
-    span = d * (k - 1) + 1
-    room = i + 2 * p - span
+    room = i + 2 * p - span(k, d)
     if not ceil_mode:
         o = room // s + 1
     else:
@@ -77,14 +86,14 @@ def _pool(i: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
         if (o - 1) * s >= i + p:  # the last window would start in the right padding
             o -= 1
     if o < 1:  # ceil mode accepts a window that overhangs the input, floor mode does not
-        _span(i, k, p, d)
+        _fitting_span(i, k, p, d)
     return o
 
 
 def _conv_transpose(i: int, k: int, s: int, p: int, a: int, d: int) -> int:
     if a >= max(s, d):
         raise CalcError(f"output_padding must be < max(stride, dilation) = {max(s, d)}, got {a}")
-    o = (i - 1) * s - 2 * p + d * (k - 1) + a + 1
+    o = (i - 1) * s - 2 * p + span(k, d) + a
     if o < 1:
         raise CalcError(f"padding ({p}) is too large: the output size would be {o}, "
                         "it must be >= 1")
@@ -111,6 +120,27 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
                      (size, kernel_size, stride, padding, dilation))
 
 
+def conv_input_sizes(output: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                     dilation: int = 1) -> range:
+    """Every input size that a convolution maps to ``output``: the floor makes it ``s`` sizes.
+
+    ``i + 2p - d(k - 1) - 1`` must lie in ``[(o - 1)s, os - 1]`` (D&V relationship 6 solved
+    for ``i``); a transposed convolution with the same arguments inverts this mapping, its
+    ``output_padding`` choosing one of these sizes (D&V section 4.6).
+
+    >>> conv_input_sizes(4, 3, stride=2, padding=1)
+    range(7, 9)
+    """
+    o = validate.integer("output", output, 1)
+    k = validate.integer("kernel_size", kernel_size, 1)
+    s = validate.integer("stride", stride, 1)
+    p = validate.integer("padding", padding, 0)
+    d = validate.integer("dilation", dilation, 1)
+    low = (o - 1) * s + span(k, d) - 2 * p
+    first = max(low, 1, span(k, d) - 2 * p)
+    return range(first, max(first, low + s))
+
+
 def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     """Output size of max or average pooling, as ``torch.nn.MaxPool2d`` computes it.
 
@@ -128,7 +158,7 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     >>> pool_output_size(112, 3, stride=2)
     55
     """
-    ceil_mode = _check.boolean("ceil_mode", ceil_mode)
+    ceil_mode = validate.boolean("ceil_mode", ceil_mode)
     if stride is None:
         stride = kernel_size
 
@@ -153,12 +183,12 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
     8
     """
     def one(i, k, s, p, a, d):
-        i = _check.integer("size", i, 1)
-        k = _check.integer("kernel_size", k, 1)
-        s = _check.integer("stride", s, 1)
-        p = _check.integer("padding", p, 0)
-        a = _check.integer("output_padding", a, 0)
-        d = _check.integer("dilation", d, 1)
+        i = validate.integer("size", i, 1)
+        k = validate.integer("kernel_size", k, 1)
+        s = validate.integer("stride", s, 1)
+        p = validate.integer("padding", p, 0)
+        a = validate.integer("output_padding", a, 0)
+        d = validate.integer("dilation", d, 1)
         return _conv_transpose(i, k, s, p, a, d)
     return _axiswise(one, ("size", "kernel_size", "stride", "padding", "output_padding",
                            "dilation"),
@@ -193,12 +223,12 @@ def tf_same_padding(size, kernel_size, stride=1, dilation=1):
     SamePadding(output=112, before=2, after=3)
     """
     def one(i, k, s, d):
-        i = _check.integer("size", i, 1)
-        k = _check.integer("kernel_size", k, 1)
-        s = _check.integer("stride", s, 1)
-        d = _check.integer("dilation", d, 1)
+        i = validate.integer("size", i, 1)
+        k = validate.integer("kernel_size", k, 1)
+        s = validate.integer("stride", s, 1)
+        d = validate.integer("dilation", d, 1)
         o = -(-i // s)
-        total = max((o - 1) * s + d * (k - 1) + 1 - i, 0)
+        total = max((o - 1) * s + span(k, d) - i, 0)
         return SamePadding(o, total // 2, total - total // 2)
     return _axiswise(one, ("size", "kernel_size", "stride", "dilation"),
                      (size, kernel_size, stride, dilation))
@@ -219,14 +249,13 @@ def padding_for_output(size, target, kernel_size, stride=1, dilation=1):
     [3]
     """
     def one(i, o, k, s, d):
-        i = _check.integer("size", i, 1)
-        o = _check.integer("target", o, 1)
-        k = _check.integer("kernel_size", k, 1)
-        s = _check.integer("stride", s, 1)
-        d = _check.integer("dilation", d, 1)
-        span = d * (k - 1) + 1
-        low = (o - 1) * s + span        # smallest padded size giving o
-        high = o * s + span - 1         # largest padded size giving o
+        i = validate.integer("size", i, 1)
+        o = validate.integer("target", o, 1)
+        k = validate.integer("kernel_size", k, 1)
+        s = validate.integer("stride", s, 1)
+        d = validate.integer("dilation", d, 1)
+        low = (o - 1) * s + span(k, d)  # smallest padded size giving o
+        high = o * s + span(k, d) - 1   # largest padded size giving o
         p_min = max(0, -(-(low - i) // 2))
         p_max = (high - i) // 2
         return list(range(p_min, p_max + 1))
@@ -245,11 +274,11 @@ class ConvSolution:
 
 
 def _solver_terms(size, target, dilation, max_kernel_size, max_stride, max_padding):
-    return (_check.integer("size", size, 1), _check.integer("target", target, 1),
-            _check.integer("dilation", dilation, 1, 64),
-            _check.integer("max_kernel_size", max_kernel_size, 1, 64),
-            _check.integer("max_stride", max_stride, 1, 64),
-            _check.integer("max_padding", max_padding, 0, 64))
+    return (validate.integer("size", size, 1), validate.integer("target", target, 1),
+            validate.integer("dilation", dilation, 1, 64),
+            validate.integer("max_kernel_size", max_kernel_size, 1, 64),
+            validate.integer("max_stride", max_stride, 1, 64),
+            validate.integer("max_padding", max_padding, 0, 64))
 
 
 def solve_conv(size, target, max_kernel_size=7, max_stride=4, max_padding=3, dilation=1):
@@ -266,10 +295,10 @@ def solve_conv(size, target, max_kernel_size=7, max_stride=4, max_padding=3, dil
                                               max_stride, max_padding)
     found = []
     for k in range(1, kmax + 1):
-        span = d * (k - 1) + 1
+        reach = span(k, d)
         for s in range(1, smax + 1):
             for p in range(0, pmax + 1):
-                if span <= i + 2 * p and (i + 2 * p - span) // s + 1 == o:
+                if reach <= i + 2 * p and (i + 2 * p - reach) // s + 1 == o:
                     found.append(ConvSolution(k, s, p, 0, d))
     return found
 
@@ -291,7 +320,7 @@ def solve_conv_transpose(size, target, max_kernel_size=7, max_stride=4, max_padd
     for k in range(1, kmax + 1):
         for s in range(1, smax + 1):
             for p in range(0, pmax + 1):
-                a = o - ((i - 1) * s - 2 * p + d * (k - 1) + 1)
+                a = o - ((i - 1) * s - 2 * p + span(k, d))
                 if 0 <= a < max(s, d):
                     found.append(ConvSolution(k, s, p, a, d))
     return found

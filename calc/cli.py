@@ -1,62 +1,83 @@
 """Command line: ``python -m calc`` / ``calc``. The only module that prints.
 
-Invalid input prints ``error: <message>`` on stderr and exits with status 2.
+Invalid input prints ``error: <message>`` on stderr and exits with status 2; warnings about
+a layer (rows it never reads, uneven overlap) go to stderr as ``warning: <message>``, so the
+answer on stdout stays one line a script can read. A closed pipe (``calc models | head``)
+ends quietly; an output that cannot be written ends with one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from . import arithmetic
+from . import arithmetic, coverage, validate
 from .errors import CalcError
-from .models import families, get_model, list_models
+from .memory import DTYPE_BYTES
+from .models import describe_family, families, get_model, list_models, parse_settings
 from .render import json as render_json
 from .render import numbers, text
+from .render.coverage_text import axes_warnings, transpose_warnings, window_warnings
 from .summary import summarize
 
-
-def _dims(value: str, name: str, count=(1, 2)):
-    """``224`` -> 224, ``224x192`` -> (224, 192); ``3x224x224`` for shapes."""
-    parts = value.lower().split("x")
-    if len(parts) not in count or not all(p.strip().lstrip("+-").isdigit() for p in parts):
-        want = " or ".join({1: "N", 2: "HxW", 3: "CxHxW"}[c] for c in count)
-        raise CalcError(f"{name} must be {want} with whole numbers, got {value[:40]!r}")
-    dims = tuple(int(p) for p in parts)
-    return dims[0] if len(dims) == 1 else dims
+MAX_LISTED = 1000   # rows of a solver's answer printed; JSON refuses more
 
 
 def _show(value) -> str:
     return numbers.pair(value) if isinstance(value, tuple) else str(value)
 
 
+def _int(text_value: str, name: str, minimum: int = 0, maximum: int = validate.MAX_SIZE) -> int:
+    return validate.integer(name, validate.parse_int(name, text_value), minimum, maximum)
+
+
+def _answer(args, output, warnings) -> int:
+    if args.json:
+        print(json.dumps({"output": list(output) if isinstance(output, tuple) else output,
+                          "warnings": warnings}))
+        return 0
+    print(_show(output))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_models(args) -> int:
     if args.json:
         print(json.dumps({"models": list_models(),
-                          "families": [{"pattern": f.pattern.pattern, "example": f.example,
-                                        "description": f.description} for f in families()]},
-                         indent=2))
+                          "families": [describe_family(f) for f in families()]}, indent=2))
         return 0
     print("Models:")
     for name in list_models():
         print(f"  {name}")
-    if families():
-        print("Families (any member, e.g. the example):")
-        for f in families():
-            print(f"  {f.example:<24} {f.description}")
+    print("Families (python -m calc summary FAMILY --set KNOB=VALUE; members such as the "
+          "example also by name):")
+    for f in families():
+        knobs = ", ".join(k.name for k in f.knobs)
+        print(f"  {f.name:<16} {f.description}")
+        print(f"  {'':<16} knobs: {knobs}" + (f"; e.g. {f.example}" if f.example else ""))
     return 0
 
 
 def cmd_summary(args) -> int:
-    kwargs = {}
+    settings = {}
+    for item in args.set or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CalcError(f"--set must be NAME=VALUE, got {validate.shown(item, 40)}")
+        if name.strip() in settings:
+            raise CalcError(f"--set {name.strip()} is given twice")
+        settings[name.strip()] = value
     if args.input:
-        shape = _dims(args.input, "--input", count=(1, 3))
-        kwargs["input_shape"] = shape if isinstance(shape, tuple) else (shape,)
+        shape = validate.parse_dims("--input", args.input, counts=(1, 3))
+        settings["input_shape"] = shape if isinstance(shape, tuple) else (shape,)
     if args.num_classes is not None:
-        kwargs["num_classes"] = args.num_classes
-    s = summarize(get_model(args.name, **kwargs))
-    mem = s.memory(args.batch, args.dtype)
+        settings["num_classes"] = validate.parse_int("--num-classes", args.num_classes)
+    batch = _int(args.batch, "--batch", 1, validate.MAX_BATCH)
+    s = summarize(get_model(args.name, **parse_settings(args.name, settings)))
+    mem = s.memory(batch, args.dtype)
     if args.json:
         print(json.dumps(render_json.summary_dict(s, mem)))
     else:
@@ -65,48 +86,59 @@ def cmd_summary(args) -> int:
 
 
 def _conv_args(args) -> dict:
-    return {"kernel_size": _dims(args.kernel_size, "--kernel-size"),
-            "stride": _dims(args.stride, "--stride"),
-            "padding": _dims(args.padding, "--padding"),
-            "dilation": _dims(args.dilation, "--dilation")}
+    return {"kernel_size": validate.parse_dims("--kernel-size", args.kernel_size),
+            "stride": (None if args.stride is None   # pooling: the kernel size
+                       else validate.parse_dims("--stride", args.stride)),
+            "padding": validate.parse_dims("--padding", args.padding),
+            "dilation": validate.parse_dims("--dilation", args.dilation)}
 
 
 def cmd_conv(args) -> int:
-    out = arithmetic.conv_output_size(_dims(args.size, "size"), **_conv_args(args))
-    print(_show(out))
-    return 0
+    size, kw = validate.parse_dims("size", args.size), _conv_args(args)
+    out = arithmetic.conv_output_size(size, **kw)
+    return _answer(args, out, axes_warnings(coverage.conv_coverage(size, **kw), window_warnings))
 
 
 def cmd_pool(args) -> int:
-    kw = _conv_args(args)
-    if args.stride is None:
-        kw["stride"] = None
-    out = arithmetic.pool_output_size(_dims(args.size, "size"), ceil_mode=args.ceil_mode, **kw)
-    print(_show(out))
-    return 0
+    size, kw = validate.parse_dims("size", args.size), _conv_args(args)
+    out = arithmetic.pool_output_size(size, ceil_mode=args.ceil_mode, **kw)
+    axes = coverage.pool_coverage(size, ceil_mode=args.ceil_mode, **kw)
+    return _answer(args, out, axes_warnings(axes, window_warnings))
 
 
 def cmd_conv_transpose(args) -> int:
-    out = arithmetic.conv_transpose_output_size(
-        _dims(args.size, "size"), output_padding=_dims(args.output_padding, "--output-padding"),
-        **_conv_args(args))
-    print(_show(out))
-    return 0
+    size, kw = validate.parse_dims("size", args.size), _conv_args(args)
+    kw["output_padding"] = validate.parse_dims("--output-padding", args.output_padding)
+    out = arithmetic.conv_transpose_output_size(size, **kw)
+    axes = coverage.conv_transpose_coverage(size, **kw)
+    return _answer(args, out, axes_warnings(axes, transpose_warnings))
+
+
+def _listing(what: str, count: int, hint: str) -> None:
+    if count > MAX_LISTED:
+        raise CalcError(f"{count} {what} match, more than the {MAX_LISTED} that --json lists; "
+                        f"{hint}")
 
 
 def cmd_padding(args) -> int:
-    size, target = _dims(args.size, "size", (1,)), _dims(args.target, "target", (1,))
-    k, s, d = (_dims(v, n, (1,)) for v, n in ((args.kernel_size, "--kernel-size"),
-                                               (args.stride, "--stride"),
-                                               (args.dilation, "--dilation")))
+    size, target = (validate.parse_dims(n, v, (1,)) for n, v in (("size", args.size),
+                                                                   ("target", args.target)))
+    k, s, d = (validate.parse_dims(n, v, (1,)) for n, v in (("--kernel-size", args.kernel_size),
+                                                             ("--stride", args.stride),
+                                                             ("--dilation", args.dilation)))
     options = arithmetic.padding_for_output(size, target, k, s, d)
     same = arithmetic.tf_same_padding(size, k, s, d)
     if args.json:
+        _listing("paddings", len(options), "every padding from the first to the last works "
+                 "(the text output prints the range)")
         print(json.dumps({"padding": options, "tf_same": {"output": same.output,
                                                           "before": same.before,
                                                           "after": same.after}}))
         return 0
-    if options:
+    if len(options) > 8:  # the solutions are always a run of consecutive paddings
+        print(f"symmetric padding: any of {options[0]} to {options[-1]} "
+              f"({len(options)} values)")
+    elif options:
         print("symmetric padding: " + ", ".join(map(str, options)))
     else:
         print(f"no symmetric padding maps {size} to {target}")
@@ -116,26 +148,36 @@ def cmd_padding(args) -> int:
 
 def cmd_solve(args) -> int:
     solver = arithmetic.solve_conv_transpose if args.transpose else arithmetic.solve_conv
-    found = solver(_dims(args.size, "size", (1,)), _dims(args.target, "target", (1,)),
-                   args.max_kernel_size, args.max_stride, args.max_padding, args.dilation)
+    found = solver(validate.parse_dims("size", args.size, (1,)),
+                   validate.parse_dims("target", args.target, (1,)),
+                   validate.parse_int("--max-kernel-size", args.max_kernel_size),
+                   validate.parse_int("--max-stride", args.max_stride),
+                   validate.parse_int("--max-padding", args.max_padding),
+                   validate.parse_int("--dilation", args.dilation))
     if args.json:
+        _listing("configurations", len(found), "narrow the bounds")
         print(json.dumps([vars(c) for c in found]))
         return 0
     if not found:
         print("no solution within the bounds")
         return 0
     print("kernel_size  stride  padding  output_padding")
-    for c in found:
+    for c in found[:MAX_LISTED]:
         print(f"{c.kernel_size:>11}  {c.stride:>6}  {c.padding:>7}  {c.output_padding:>14}")
+    if len(found) > MAX_LISTED:
+        print(f"... {len(found) - MAX_LISTED} more not shown: narrow the bounds")
     return 0
 
 
 def _add_conv_options(p, stride_default="1"):
     p.add_argument("size", help="input size: N or HxW")
     p.add_argument("-k", "--kernel-size", required=True, help="N or HxW")
-    p.add_argument("-s", "--stride", default=stride_default, help="N or HxW")
+    p.add_argument("-s", "--stride", default=stride_default,
+                   help="N or HxW" + (" (default: the kernel size)" if stride_default is None
+                                      else ""))
     p.add_argument("-p", "--padding", default="0", help="N or HxW")
     p.add_argument("-d", "--dilation", default="1", help="N or HxW")
+    p.add_argument("--json", action="store_true", help="output size and warnings as JSON")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -148,11 +190,16 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_models)
 
     p = sub.add_parser("summary", help="per-layer table of a model: shapes, params, MACs, RF")
-    p.add_argument("name", help="a model or family member, e.g. resnet50, wrn_40_4")
+    p.add_argument("name", help="a model, a family (resnet, vgg, ...) or a family member "
+                                "(wrn_40_4)")
+    p.add_argument("--set", action="append", metavar="KNOB=VALUE",
+                   help="a family knob, e.g. --set layers=2,3,4,2 --set block=bottleneck")
     p.add_argument("--input", help="input shape CxHxW (e.g. 3x224x224)")
-    p.add_argument("--num-classes", type=int)
-    p.add_argument("--batch", type=int, default=1, help="batch size for memory (default 1)")
-    p.add_argument("--dtype", default="float32", help="float32, float16, bfloat16, float64, int8")
+    p.add_argument("--num-classes", help="classes of the last layer")
+    p.add_argument("--batch", default="1", help="batch size for memory (default 1)")
+    p.add_argument("--dtype", default="float32",
+                   help=f"bytes per element for memory: {', '.join(DTYPE_BYTES)} "
+                        "(default float32)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_summary)
 
@@ -183,22 +230,37 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("size")
     p.add_argument("target")
     p.add_argument("--transpose", action="store_true", help="solve for a transposed conv")
-    p.add_argument("--max-kernel-size", type=int, default=7)
-    p.add_argument("--max-stride", type=int, default=4)
-    p.add_argument("--max-padding", type=int, default=3)
-    p.add_argument("--dilation", type=int, default=1)
+    p.add_argument("--max-kernel-size", default="7")
+    p.add_argument("--max-stride", default="4")
+    p.add_argument("--max-padding", default="3")
+    p.add_argument("--dilation", default="1")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_solve)
     return top
 
 
+def _silence_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the interpreter's final flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()
+        return code
     except CalcError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:      # the reader stopped reading (calc models | head -1)
+        _silence_stdout()
+        return 1
+    except OSError as err:       # the output cannot be written (a full disk)
+        _silence_stdout()
+        print(f"error: cannot write the output: {err.strerror or err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

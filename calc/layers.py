@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from math import prod
 from typing import NamedTuple
 
-from . import _check, arithmetic
+from . import validate, arithmetic
 from .errors import CalcError
 
 Shape = tuple  # (C, H, W) or (F,)
@@ -85,13 +85,13 @@ def _set(obj, name, value):
 
 
 def _check_channels(obj, in_name, out_name):
-    _set(obj, in_name, _check.integer(in_name, getattr(obj, in_name), 1, _check.MAX_CHANNELS))
-    _set(obj, out_name, _check.integer(out_name, getattr(obj, out_name), 1, _check.MAX_CHANNELS))
-    _set(obj, "groups", _check.integer("groups", obj.groups, 1, _check.MAX_CHANNELS))
+    _set(obj, in_name, validate.integer(in_name, getattr(obj, in_name), 1, validate.MAX_CHANNELS))
+    _set(obj, out_name, validate.integer(out_name, getattr(obj, out_name), 1, validate.MAX_CHANNELS))
+    _set(obj, "groups", validate.integer("groups", obj.groups, 1, validate.MAX_CHANNELS))
     for name in (in_name, out_name):
         if getattr(obj, name) % obj.groups:
             raise CalcError(f"groups ({obj.groups}) must divide {name} ({getattr(obj, name)})")
-    _set(obj, "bias", _check.boolean("bias", obj.bias))
+    _set(obj, "bias", validate.boolean("bias", obj.bias))
 
 
 def _check_input_channels(obj, shape, expected):
@@ -115,10 +115,10 @@ class Conv2d(Layer):
 
     def __post_init__(self):
         _check_channels(self, "in_channels", "out_channels")
-        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
-        _set(self, "stride", _check.pair("stride", self.stride, 1))
-        _set(self, "padding", _check.pair("padding", self.padding, 0))
-        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+        _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
+        _set(self, "stride", validate.pair("stride", self.stride, 1))
+        _set(self, "padding", validate.pair("padding", self.padding, 0))
+        _set(self, "dilation", validate.pair("dilation", self.dilation, 1))
 
     @property
     def params(self) -> int:
@@ -155,11 +155,11 @@ class ConvTranspose2d(Layer):
 
     def __post_init__(self):
         _check_channels(self, "in_channels", "out_channels")
-        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
-        _set(self, "stride", _check.pair("stride", self.stride, 1))
-        _set(self, "padding", _check.pair("padding", self.padding, 0))
-        _set(self, "output_padding", _check.pair("output_padding", self.output_padding, 0))
-        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+        _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
+        _set(self, "stride", validate.pair("stride", self.stride, 1))
+        _set(self, "padding", validate.pair("padding", self.padding, 0))
+        _set(self, "output_padding", validate.pair("output_padding", self.output_padding, 0))
+        _set(self, "dilation", validate.pair("dilation", self.dilation, 1))
         for a, s, d in zip(self.output_padding, self.stride, self.dilation):
             if a >= max(s, d):
                 raise CalcError(f"output_padding must be < max(stride, dilation) = {max(s, d)}, "
@@ -186,11 +186,11 @@ class ConvTranspose2d(Layer):
 @dataclass(frozen=True)
 class _Pool2d(Layer):
     def _pool_fields(self):
-        _set(self, "kernel_size", _check.pair("kernel_size", self.kernel_size, 1))
+        _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
         stride = self.kernel_size if self.stride is None else self.stride
-        _set(self, "stride", _check.pair("stride", stride, 1))
-        _set(self, "padding", _check.pair("padding", self.padding, 0))
-        _set(self, "ceil_mode", _check.boolean("ceil_mode", self.ceil_mode))
+        _set(self, "stride", validate.pair("stride", stride, 1))
+        _set(self, "padding", validate.pair("padding", self.padding, 0))
+        _set(self, "ceil_mode", validate.boolean("ceil_mode", self.ceil_mode))
 
     def output_shape(self, shape):
         c, h, w = _spatial(self.type, shape)
@@ -214,7 +214,7 @@ class MaxPool2d(_Pool2d):
 
     def __post_init__(self):
         self._pool_fields()
-        _set(self, "dilation", _check.pair("dilation", self.dilation, 1))
+        _set(self, "dilation", validate.pair("dilation", self.dilation, 1))
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ class _AdaptivePool2d(Layer):
     output_size: tuple = 1
 
     def __post_init__(self):
-        _set(self, "output_size", _check.pair("output_size", self.output_size, 1))
+        _set(self, "output_size", validate.pair("output_size", self.output_size, 1))
 
     def output_shape(self, shape):
         c, _, _ = _spatial(self.type, shape)
@@ -271,10 +271,10 @@ class Linear(Layer):
     bias: bool = True
 
     def __post_init__(self):
-        _set(self, "in_features", _check.integer("in_features", self.in_features, 1, 1 << 30))
-        _set(self, "out_features", _check.integer("out_features", self.out_features, 1,
-                                                  _check.MAX_CHANNELS))
-        _set(self, "bias", _check.boolean("bias", self.bias))
+        _set(self, "in_features", validate.integer("in_features", self.in_features, 1, 1 << 30))
+        _set(self, "out_features", validate.integer("out_features", self.out_features, 1,
+                                                  validate.MAX_CHANNELS))
+        _set(self, "bias", validate.boolean("bias", self.bias))
 
     @property
     def params(self):
@@ -306,8 +306,8 @@ class BatchNorm2d(Layer):
     track_running_stats: bool = True
 
     def __post_init__(self):
-        _set(self, "num_features", _check.integer("num_features", self.num_features, 1,
-                                                  _check.MAX_CHANNELS))
+        _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
+                                                  validate.MAX_CHANNELS))
 
     @property
     def params(self):
@@ -331,7 +331,7 @@ class LocalResponseNorm(Layer):
     k: float = 1.0
 
     def __post_init__(self):
-        _set(self, "size", _check.integer("size", self.size, 1, _check.MAX_CHANNELS))
+        _set(self, "size", validate.integer("size", self.size, 1, validate.MAX_CHANNELS))
 
 
 @dataclass(frozen=True)
@@ -361,8 +361,7 @@ class Dropout(Layer):
     inplace: bool = False
 
     def __post_init__(self):
-        if isinstance(self.p, bool) or not isinstance(self.p, (int, float)) or not 0 <= self.p <= 1:
-            raise CalcError(f"p must be a probability in [0, 1], got {self.p!r}")
+        _set(self, "p", validate.probability("p", self.p))
 
 
 @dataclass(frozen=True)
@@ -415,8 +414,8 @@ class Input(Layer):
         shape = self.shape
         if not isinstance(shape, (tuple, list)) or len(shape) not in (1, 3):
             raise CalcError(f"input must be (C, H, W) or (F,), got {shape!r}")
-        limits = [_check.MAX_CHANNELS] + [_check.MAX_SIZE] * 2
-        _set(self, "shape", tuple(_check.integer(f"input[{i}]", d, 1, lim)
+        limits = [validate.MAX_CHANNELS] + [validate.MAX_SIZE] * 2
+        _set(self, "shape", tuple(validate.integer(f"input[{i}]", d, 1, lim)
                                   for i, (d, lim) in enumerate(zip(shape, limits))))
 
     def output_shape(self, *shapes):
@@ -432,9 +431,9 @@ class PadChannels(Layer):
     stride: tuple = 1
 
     def __post_init__(self):
-        _set(self, "out_channels", _check.integer("out_channels", self.out_channels, 1,
-                                                  _check.MAX_CHANNELS))
-        _set(self, "stride", _check.pair("stride", self.stride, 1))
+        _set(self, "out_channels", validate.integer("out_channels", self.out_channels, 1,
+                                                  validate.MAX_CHANNELS))
+        _set(self, "stride", validate.pair("stride", self.stride, 1))
 
     def output_shape(self, shape):
         c, h, w = _spatial(self.type, shape)

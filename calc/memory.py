@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
-from . import _check
+from . import validate
 from .errors import CalcError
 from .network import Network
 
@@ -67,7 +67,7 @@ def peak_live_elements(network: Network) -> int:
 
 def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     """Weights, buffers, inference peak and training activations of ``network`` in bytes."""
-    batch = _check.integer("batch", batch, 1, _check.MAX_BATCH)
+    batch = validate.integer("batch", batch, 1, validate.MAX_BATCH)
     width = dtype_bytes(dtype)
     params = sum(n.layer.params for n in network.nodes)
     buffers = sum(n.layer.buffers for n in network.nodes)

@@ -216,7 +216,6 @@ def test_calc_zip_alone_runs_every_calculator(built_site, tmp_path):
         sys.path.insert(0, {str(tmp_path)!r})
         import calc.web as web
         assert web.__file__.startswith({str(tmp_path)!r}), web.__file__
-        web._load()
         assert web.CALCULATORS, "no calculator registered"
         for calc_id in web.CALCULATORS:
             web.render_calculator(calc_id, {{}})

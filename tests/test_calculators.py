@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from calc import arithmetic as ar, web
-from calc.calculators._common import covered
+from calc.coverage import covered
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "docs" / "convolution-arithmetic.md"
@@ -327,7 +327,6 @@ HOSTILE_OTHER = ["abc", "<img src=x onerror=alert(1)>", 7, None, [1], {"a": 1}, 
 
 
 def _hostile_cases():
-    web._load()
     for calc_id in OURS:
         for f in web.CALCULATORS[calc_id].fields:
             values = HOSTILE_INT if f.kind == "int" else HOSTILE_OTHER
@@ -366,7 +365,6 @@ raw_value = st.one_of(st.none(), st.booleans(), st.integers(-3, 70), st.integers
 
 @st.composite
 def calculator_and_raw(draw):
-    web._load()
     calc_id = draw(st.sampled_from(sorted(web.CALCULATORS)))
     keys = [f.name for f in web.CALCULATORS[calc_id].fields]
     keys += [k + "_w" for k in keys] + ["per_axis", "junk"]

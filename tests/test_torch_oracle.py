@@ -26,7 +26,7 @@ from calc import CalcError, arithmetic as ar, layers
 from calc.layers import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm2d, Conv2d,
                          ConvTranspose2d, Dropout, Flatten, Input, LeakyReLU, Linear,
                          LocalResponseNorm, MaxPool2d, PadChannels, ReLU, Sigmoid, Tanh)
-from calc.models import families, get_model, list_models
+from calc.models import get_model, list_models, member_names
 from calc.network import NetworkBuilder
 from calc.torch_bridge import (OWN_LAYERS, TORCH_LAYERS, forward_shapes, to_torch, torch_layer,
                                traced_forward)
@@ -346,8 +346,8 @@ FAMILY_MEMBERS = ("wrn_16_4", "densenet_bc_40_12", "cifar_resnet_14")
 
 
 def zoo_names():
-    names = list(list_models()) + [f.example for f in families()]
-    names += [m for m in FAMILY_MEMBERS if any(f.pattern.fullmatch(m) for f in families())]
+    names = list(list_models()) + [m.example for m in member_names()]
+    names += [m for m in FAMILY_MEMBERS if any(f.pattern.fullmatch(m) for f in member_names())]
     return list(dict.fromkeys(names))
 
 

@@ -6,28 +6,29 @@ import pytest
 from hypothesis import given, strategies as st
 
 from calc import CalcError, web
+from calc.calculators.spec import Calculator, Field, parse_params
 from calc.render import html
 
-ECHO = web.Calculator(
+ECHO = Calculator(
     id="test-echo", title="Echo <b>", description="",
-    fields=(web.Field("size", "Input size", default=8, minimum=1, maximum=4096, pair=True),
-            web.Field("ceil_mode", "Ceil mode", kind="bool", default=False),
-            web.Field("kind", "Kind", kind="choice", default="conv", choices=("conv", "pool"))),
+    fields=(Field("size", "Input size", default=8, minimum=1, maximum=4096, pair=True),
+            Field("ceil_mode", "Ceil mode", kind="bool", default=False),
+            Field("kind", "Kind", kind="choice", default="conv", choices=("conv", "pool"))),
     compute=lambda v: "<p>" + html.escape(repr(sorted(v.items()))) + "</p>",
 )
 
 
 @pytest.fixture
 def echo():
-    web.register(ECHO)
+    web.CALCULATORS[ECHO.id] = ECHO
     yield ECHO
     del web.CALCULATORS[ECHO.id]
 
 
 def test_parse_params_types_and_pairs():
-    v = web.parse_params(ECHO, {"size": " 32 ", "size_w": "16", "ceil_mode": True, "kind": "pool"})
+    v = parse_params(ECHO, {"size": " 32 ", "size_w": "16", "ceil_mode": True, "kind": "pool"})
     assert v == {"size": (32, 32), "ceil_mode": True, "kind": "pool", "per_axis": False}
-    v = web.parse_params(ECHO, {"size": "32", "size_w": "16", "per_axis": True})
+    v = parse_params(ECHO, {"size": "32", "size_w": "16", "per_axis": True})
     assert v["size"] == (32, 16)
 
 
@@ -45,7 +46,7 @@ def test_parse_params_types_and_pairs():
 def test_bad_values_name_the_field(raw, message):
     with pytest.raises(CalcError, match="^" + message.replace("(", "\\(").replace(")", "\\)")
                        .replace("?", "\\?")):
-        web.parse_params(ECHO, raw)
+        parse_params(ECHO, raw)
 
 
 def test_run_never_raises_and_escapes(echo):

@@ -9,7 +9,7 @@ import pytest
 
 from calc import CalcError
 from calc.layers import Conv2d, ConvTranspose2d, Dropout, Linear, PadChannels
-from calc.models import families, get_model, list_models
+from calc.models import get_model, list_models, member_names
 from calc.summary import summarize
 
 
@@ -26,7 +26,7 @@ def weighted_layers(net):
 
 
 def family_of(name):
-    return [f for f in families() if f.pattern.fullmatch(name)]
+    return [m for m in member_names() if m.pattern.fullmatch(name)]
 
 
 # --- He et al. 2016, "Deep Residual Learning for Image Recognition", section 4.2 -----------------

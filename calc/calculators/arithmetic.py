@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import arithmetic
+from .. import arithmetic, coverage
 from ..errors import CalcError
 from ..layers import Conv2d
 from ..render import html, svg
+from ..render.calc_html import formula, paragraph, result, strong
+from ..render.coverage_text import transpose_warnings, window_warnings
 from ..render.numbers import grouped
-from ..web import Calculator, Field, register
-from ._common import AXIS_INDEXES, axes, count, covered, formula, paragraph, result, strong
+from ._common import AXIS_INDEXES, axes
+from .spec import Calculator, Field
 
 MAX_SPATIAL = 8192
 
@@ -47,8 +49,9 @@ def _hw(values: dict) -> str:
     return f"{values[0]} \u00d7 {values[1]}"
 
 
-def _conv_text(i, k, s, p, d, o, mode="floor") -> str:
-    room = i + 2 * p - d * (k - 1) - 1
+def _conv_text(a: coverage.WindowAxis, mode="floor") -> str:
+    i, k, s, p, d, o, room = (a.size, a.kernel_size, a.stride, a.padding, a.dilation, a.output,
+                              a.room)
     left, right = ("\u230a", "\u230b") if mode == "floor" else ("\u2308", "\u2309")
     q = room // s if mode == "floor" else -(-room // s)
     return (f"o = {left}(i + 2p \u2212 d(k \u2212 1) \u2212 1) / s{right} + 1 = "
@@ -56,38 +59,6 @@ def _conv_text(i, k, s, p, d, o, mode="floor") -> str:
             f"{left}{_num(room)} / {s}{right} + 1 = {_num(q)} + 1 = {q + 1}"
             + (f" (remainder {room % s})" if mode == "floor" and room % s else "")
             + (f", then {o} by PyTorch's ceil-mode rule" if o != q + 1 else ""))
-
-
-def _read_warnings(axis, i, k, s, p, d, o):
-    """Input rows (or columns) of one axis that no window reads, split into the floor's tail and
-    the holes between windows or taps. Returns (mask over the drawn cells, warnings)."""
-    span = d * (k - 1) + 1
-    cells = max(i + 2 * p, (o - 1) * s + span)
-    mask = covered(cells, o, s, k, d)
-    unread = mask[p:p + i].count(0)
-    end = (o - 1) * s + span                      # one past the last window
-    tail = max(0, p + i - max(end, p))            # input cells after the last window
-    notes = []
-    if tail:
-        remainder = i + 2 * p - span
-        notes.append(f"Never read: the last {count(tail, axis)} of the input. The floor drops "
-                     f"(i + 2p \u2212 d(k \u2212 1) \u2212 1) mod s = {remainder} mod {s} = "
-                     f"{remainder % s} padded cell{'' if remainder % s == 1 else 's'} after the "
-                     "last window"
-                     + (f", {remainder % s - tail} of them padding." if remainder % s > tail
-                        else "."))
-    holes = unread - tail
-    if holes:
-        why = (f"the stride ({s}) is larger than the kernel ({k})" if d == 1
-               else f"the stride ({s}) and dilation ({d}) leave cells between taps")
-        notes.append(f"Never read: {count(holes, axis)} of the input between windows, "
-                     f"because {why}.")
-    blind = max(0, (p - span) // s + 1) if p >= span else 0
-    blind += max(0, o - (-(-(p + i) // s)))
-    if blind:
-        notes.append(f"{count(blind, axis)} of the output see only padding (padding {p} is at "
-                     f"least the kernel span {span}): their value is the bias alone.")
-    return mask, notes
 
 
 def _channels_line(v, out_hw):
@@ -131,7 +102,7 @@ _CONV_LEGEND = {"in": "input", "pad": "zero padding", "tap": "taps of the first 
 
 
 def _describe(v, out_hw, what):
-    (ih, iw), (kh, kw), (sh, sw) = v["size"], v["kernel_size"], v["stride"]
+    (_ih, _iw), (kh, kw), (sh, sw) = v["size"], v["kernel_size"], v["stride"]
     (ph, pw), (dh, dw) = v["padding"], v["dilation"]
     return (f"Left: the {_hw(v['size'])} input (height by width) with {ph} padding rows and {pw} "
             f"padding columns on each side. In orange, the {kh} by {kw} {what} window of the first "
@@ -144,13 +115,11 @@ def conv_output(v: dict) -> str:
     out_hw = _pytorch_rule(arithmetic.conv_output_size, *(v[n] for n in SIZES))
     parts, notes, masks = [], [], {}
     for label, a in axes(v, SIZES):
-        i, k, s, p, d = (a[n] for n in SIZES)
-        o = out_hw[0] if label != "width" else out_hw[1]
-        parts.append(formula(label, _conv_text(i, k, s, p, d, o)))
-        mask, found = _read_warnings(label, i, k, s, p, d, o)
-        notes += found
+        axis = coverage.window_axis(*(a[n] for n in SIZES))
+        parts.append(formula(label, _conv_text(axis)))
+        notes += window_warnings(axis, label)
         for index in AXIS_INDEXES[label]:
-            masks[index] = mask
+            masks[index] = axis.read
     parts += _channels_line(v, out_hw)
     figure = _figure(v, out_hw, (masks[0], masks[1]),
                      f"Convolution of a {_hw(v['size'])} input into a {_hw(out_hw)} output",
@@ -158,7 +127,7 @@ def conv_output(v: dict) -> str:
     return result(f"Output size {strong(_hw(out_hw))} (height \u00d7 width)", parts, notes, figure)
 
 
-register(Calculator(
+CONV_OUTPUT = Calculator(
     id="conv-output",
     title="Convolution output size",
     description="Output size of torch.nn.Conv2d for any kernel, stride, padding and dilation; "
@@ -171,25 +140,27 @@ register(Calculator(
             Field("groups", "Groups", default=1, minimum=1, maximum=1 << 16,
                   help="must divide both channel counts; groups = in_channels is depthwise")),
     compute=conv_output,
-))
+)
 
 
-def _pool_axis(label, i, k, s, p, d):
-    """Floor and ceil outputs of one axis, and the sentence about PyTorch's ceil rule."""
-    def mode(ceil_mode):
+def _pool_axis(i, k, s, p, d, ceil_mode):
+    """The axis as pooled, its floor and ceil outputs, and the sentence about PyTorch's ceil rule."""
+    def mode(ceil):
         try:
-            return arithmetic.pool_output_size(i, k, s, p, d, ceil_mode)
+            return coverage.window_axis(i, k, s, p, d, ceil, pooling=True)
         except CalcError:   # ceil mode accepts a window overhanging the input, floor does not
-            return "rejected"
-    floor_o, ceil_o = mode(False), mode(True)
-    room = i + 2 * p - d * (k - 1) - 1
-    raw = -(-room // s) + 1
-    rule = (f"ceil: {raw} windows, but the last would start at padded cell {(raw - 1) * s} "
-            f"\u2265 i + p = {i + p}, inside the right padding, so PyTorch drops it: {ceil_o}"
-            if raw != ceil_o else
-            f"ceil: the last window starts at padded cell {(ceil_o - 1) * s} < i + p = {i + p}, "
-            "inside the input, so PyTorch keeps it")
-    return floor_o, ceil_o, rule
+            return None
+    floor, ceil = mode(False), mode(True)
+    if ceil.dropped_last:
+        raw = ceil.output + 1
+        rule = (f"ceil: {raw} windows, but the last would start at padded cell {(raw - 1) * s} "
+                f"\u2265 i + p = {i + p}, inside the right padding, so PyTorch drops it: "
+                f"{ceil.output}")
+    else:
+        rule = (f"ceil: the last window starts at padded cell {(ceil.output - 1) * s} < i + p = "
+                f"{i + p}, inside the input, so PyTorch keeps it")
+    return (ceil if ceil_mode else floor), (floor.output if floor else "rejected"), \
+        ceil.output, rule
 
 
 def pool_output(v: dict) -> str:
@@ -198,23 +169,14 @@ def pool_output(v: dict) -> str:
     parts, notes, masks = [], [], {}
     rows = []
     for label, a in axes(v, SIZES):
-        i, k, s, p, d = (a[n] for n in SIZES)
-        floor_o, ceil_o, rule = _pool_axis(label, i, k, s, p, d)
-        o = ceil_o if ceil_mode else floor_o
-        parts.append(formula(label, _conv_text(i, k, s, p, d, o,
-                                               "ceil" if ceil_mode else "floor")))
+        axis, floor_o, ceil_o, rule = _pool_axis(*(a[n] for n in SIZES), ceil_mode)
+        parts.append(formula(label, _conv_text(axis, "ceil" if ceil_mode else "floor")))
         if ceil_mode:
             parts.append(paragraph(rule))
         rows.append((label, floor_o, ceil_o))
-        mask, found = _read_warnings(label, i, k, s, p, d, o)
-        notes += found
-        if ceil_mode:
-            over = (o - 1) * s + d * (k - 1) + 1 - (i + 2 * p)
-            if over > 0:
-                notes.append(f"In ceil mode the last window hangs {count(over, label)} past the "
-                             "padded input; PyTorch clips it to the cells that exist.")
+        notes += window_warnings(axis, label)
         for index in AXIS_INDEXES[label]:
-            masks[index] = mask
+            masks[index] = axis.read
     table = html.table(("axis", "ceil_mode=False", "ceil_mode=True"),
                        [(label, f, c) for label, f, c in rows], numeric=(1, 2))
     parts.insert(0, table)
@@ -228,7 +190,7 @@ def pool_output(v: dict) -> str:
                   parts, notes, figure)
 
 
-register(Calculator(
+POOL_OUTPUT = Calculator(
     id="pool-output",
     title="Pooling output size",
     description="Output size of torch.nn.MaxPool2d / AvgPool2d, floor and ceil mode side by side.",
@@ -239,18 +201,17 @@ register(Calculator(
             Field("ceil_mode", "Ceil mode", kind="bool", default=False,
                   help="round the window count up instead of down")),
     compute=pool_output,
-))
+)
 
 
 TRANSPOSE_SIZES = ("size", "kernel_size", "stride", "padding", "output_padding", "dilation")
 
 
 def _transpose_axis(label, i, k, s, p, a, d, o):
-    span = d * (k - 1) + 1
-    full = (i - 1) * s + span                      # output before padding crops it
+    reach = arithmetic.span(k, d)
     text = (f"o = (i \u2212 1)s \u2212 2p + d(k \u2212 1) + output_padding + 1 = "
             f"({i} \u2212 1)\u00b7{s} \u2212 2\u00b7{p} + {d}\u00b7({k} \u2212 1) + {a} + 1 = {o}")
-    before = span - 1 - p
+    before = reach - 1 - p
     stretched = (i - 1) * s + 1
     if before >= 0:
         pads = f"pad {before} before and {before + a} after"
@@ -264,10 +225,8 @@ def _transpose_axis(label, i, k, s, p, a, d, o):
                   f"case): {zeros}, {pads} (d(k \u2212 1) \u2212 p = {_num(before)}, plus "
                   f"output_padding {a} after), then "
                   f"convolve with stride 1: {stretched}{_signed(before)}{_signed(before + a)} "
-                  f"\u2212 {span} + 1 = {o}.")
-    low = (i - 1) * s + span - 2 * p
-    sizes = [x for x in range(max(low, 1), low + s)
-             if span <= x + 2 * p and (x + 2 * p - span) // s + 1 == i]
+                  f"\u2212 {reach} + 1 = {o}.")
+    sizes = arithmetic.conv_input_sizes(i, k, s, p, d)
     if sizes:
         which = (f"Conv2d(kernel_size={k}, stride={s}, padding={p}"
                  + (f", dilation={d}" if d > 1 else "") + ") maps "
@@ -279,31 +238,8 @@ def _transpose_axis(label, i, k, s, p, a, d, o):
             which += f" Its output {o} is not among them (output_padding \u2265 stride)."
     else:
         which = ""
-    # output cells that no input pixel reaches: only the bias
-    mask = covered(full, i, s, k, d)
-    fed = bytes(mask[p:p + o]) + bytes(max(0, p + o - full))
-    notes = []
-    beyond = max(0, p + o - full)
-    if beyond:
-        notes.append(f"The last {count(beyond, label)} of the output lie past every kernel "
-                     f"footprint (output_padding {a} > padding {p}): they hold only the bias.")
-    holes = fed.count(0) - beyond
-    if holes:
-        notes.append(f"{count(holes, label)} of the output receive no input (stride {s} leaves "
-                     "gaps between kernel footprints): they hold only the bias.")
-    if s > 1:
-        hits = [0] * s
-        for t in range(k):
-            hits[(t * d) % s] += 1
-        if min(hits) and max(hits) != min(hits):   # min 0 is the gap case, reported above
-            cause = (f"kernel_size {k} is not divisible by stride {s}" if d == 1
-                     else f"with dilation {d}, the taps of kernel_size {k} do not divide "
-                          f"evenly among the {s} stride phases")
-            notes.append(f"Uneven overlap along the {label}: {cause}, so output {AXIS_WORD[label]} "
-                         f"receive {min(hits)} or {max(hits)} kernel taps in a repeating pattern, "
-                         "the source of checkerboard artifacts (Odena, Dumoulin & Olah, "
-                         "Distill 2016).")
-    return text, equivalent, which, fed, notes
+    axis = coverage.transpose_axis(i, k, s, p, a, d)
+    return text, equivalent, which, axis.fed, transpose_warnings(axis, label)
 
 
 def _cells(n: int) -> str:
@@ -316,9 +252,6 @@ def _num(n: int) -> str:
 
 def _signed(n: int) -> str:
     return f" + {n}" if n >= 0 else f" \u2212 {-n}"
-
-
-AXIS_WORD = {"height": "rows", "width": "columns", "height and width": "pixels"}
 
 
 def conv_transpose_output(v: dict) -> str:
@@ -353,7 +286,7 @@ def conv_transpose_output(v: dict) -> str:
     if any(0 in f for f in feds.values()):
         legend["empty"] = "output that receives no input"
     legend["pixel"] = legend.pop("in")
-    (ih, iw), (kh, kw), (sh, sw) = v["size"], v["kernel_size"], v["stride"]
+    (_ih, _iw), (kh, kw), (sh, sw) = v["size"], v["kernel_size"], v["stride"]
     summary = (f"Left: the {_hw(v['size'])} input drawn as Dumoulin and Visin draw a transposed "
                f"convolution, with {sh - 1} zero rows and {sw - 1} zero columns inserted between "
                "pixels and zero padding around it. In orange, the "
@@ -369,7 +302,7 @@ def conv_transpose_output(v: dict) -> str:
                   figure)
 
 
-register(Calculator(
+CONV_TRANSPOSE_OUTPUT = Calculator(
     id="conv-transpose-output",
     title="Transposed convolution output size",
     description="Output size of torch.nn.ConvTranspose2d, its equivalent direct convolution, "
@@ -382,4 +315,4 @@ register(Calculator(
                   pair=True, help="added to one side of the output; < max(stride, dilation)"),
             DILATION),
     compute=conv_transpose_output,
-))
+)

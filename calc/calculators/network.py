@@ -6,7 +6,7 @@ from ..memory import DTYPE_BYTES
 from ..models import get_model, list_models
 from ..render.summary_html import summary_html
 from ..summary import summarize
-from ..web import Calculator, Field, register
+from .spec import Calculator, Field
 
 
 def _compute(v: dict) -> str:
@@ -18,7 +18,7 @@ def _compute(v: dict) -> str:
     return summary_html(summary, summary.memory(v["batch"], v["dtype"]))
 
 
-register(Calculator(
+NETWORK_SUMMARY = Calculator(
     id="network-summary",
     title="Network summary",
     description="Shapes, parameters, MACs, receptive field and memory of a zoo network.",
@@ -33,4 +33,4 @@ register(Calculator(
               choices=tuple(DTYPE_BYTES)),
     ),
     compute=_compute,
-))
+)

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from .. import arithmetic
+from .. import arithmetic, coverage
 from ..render import html
-from ..web import Calculator, Field, register
-from ._common import AXIS_INDEXES, AXIS_NOUNS, axes, formula, paragraph, result, strong
+from ..render.calc_html import formula, paragraph, result, strong
+from ..render.coverage_text import AXIS_NOUNS
+from ._common import AXIS_INDEXES, axes
+from .spec import Calculator, Field
 
 MAX_SPATIAL = 8192
 MAX_ROWS = 40   # rows of the inverse solver's table; the rest are counted, not shown
@@ -16,7 +18,7 @@ PAD_SIZES = ("size", "target", "kernel_size", "stride", "dilation")
 
 def _padding_axis(label, i, o, k, s, d):
     """Symmetric paddings, the asymmetric fallback and the TF / PyTorch "same" rules, one axis."""
-    span = d * (k - 1) + 1
+    span = arithmetic.span(k, d)
     low, high = (o - 1) * s + span, o * s + span - 1   # padded sizes that give o windows
     found = arithmetic.padding_for_output(i, o, k, s, d)
     parts = [formula(label, f"i + 2p \u2208 [(o \u2212 1)s + d(k \u2212 1) + 1, os + d(k \u2212 1)]"
@@ -25,8 +27,7 @@ def _padding_axis(label, i, o, k, s, d):
                                ": no whole p \u2265 0"))]
     rows = []
     for p in found[:MAX_ROWS]:
-        tail = max(0, i + p - ((o - 1) * s + span))     # input cells after the last window
-        rows.append((p, o, i + 2 * p, tail))
+        rows.append((p, o, i + 2 * p, coverage.window_axis(i, k, s, p, d).tail))
     if rows:
         parts.append(html.table(("padding", "output", "padded size",
                                  f"input {AXIS_NOUNS[label][1]} never read at the end"),
@@ -83,7 +84,7 @@ def padding_solver(v: dict) -> str:
     return result("Symmetric padding: " + "; ".join(answers), parts)
 
 
-register(Calculator(
+PADDING_SOLVER = Calculator(
     id="padding-solver",
     title="Padding for a target size",
     description="Every symmetric padding that gives the target output size, and TensorFlow's "
@@ -95,30 +96,30 @@ register(Calculator(
             Field("stride", "Stride", default=2, minimum=1, maximum=64, pair=True),
             Field("dilation", "Dilation", default=1, minimum=1, maximum=64, pair=True)),
     compute=padding_solver,
-))
+)
 
 
 def _conv_notes(i, c):
-    span = c.dilation * (c.kernel_size - 1) + 1
-    o = (i + 2 * c.padding - span) // c.stride + 1
+    axis = coverage.window_axis(i, c.kernel_size, c.stride, c.padding, c.dilation)
     notes = []
-    tail = max(0, i + c.padding - ((o - 1) * c.stride + span))
-    if tail:
-        notes.append(f"last {tail} input cell{'s' if tail > 1 else ''} never read")
+    if axis.tail:
+        notes.append(f"last {axis.tail} input cell{'s' if axis.tail > 1 else ''} never read")
     if c.kernel_size < c.stride:
         notes.append("gaps between windows")
-    if c.padding >= span:
+    if axis.blind:
         notes.append("border outputs see only padding")
     return notes
 
 
-def _transpose_notes(c):
+def _transpose_notes(i, c):
+    axis = coverage.transpose_axis(i, c.kernel_size, c.stride, c.padding, c.output_padding,
+                                   c.dilation)
     notes = []
-    if c.kernel_size < c.stride:
+    if axis.gaps:
         notes.append("gaps between footprints")
-    elif c.kernel_size % c.stride:
+    elif axis.uneven:
         notes.append("uneven overlap (checkerboard)")
-    if c.output_padding > c.padding:
+    if axis.beyond:
         notes.append("last outputs bias only")
     return notes
 
@@ -137,7 +138,7 @@ def inverse_solver(v: dict) -> str:
         found = arithmetic.solve_conv_transpose(i, o, *bounds)
         header = ("kernel_size", "stride", "padding", "output_padding", "notes")
         rows = [(c.kernel_size, c.stride, c.padding, c.output_padding,
-                 "; ".join(_transpose_notes(c)) or "even overlap")
+                 "; ".join(_transpose_notes(i, c)) or "even overlap")
                 for c in found[:MAX_ROWS]]
         rule = "o = (i \u2212 1)s \u2212 2p + k + output_padding, output_padding < s"
         layer = "ConvTranspose2d"
@@ -156,7 +157,7 @@ def inverse_solver(v: dict) -> str:
                   f"map {i} to {o} ({html.escape(bounds_text)})", parts)
 
 
-register(Calculator(
+INVERSE_SOLVER = Calculator(
     id="inverse-solver",
     title="Layers that map one size to another",
     description="Every (kernel_size, stride, padding, output_padding) within the bounds that "
@@ -170,4 +171,4 @@ register(Calculator(
             Field("max_stride", "Largest stride", default=4, minimum=1, maximum=8),
             Field("max_padding", "Largest padding", default=3, minimum=0, maximum=16)),
     compute=inverse_solver,
-))
+)

@@ -8,15 +8,39 @@ torchvision module uses, so a torch bridge can still load torchvision's
 
 from __future__ import annotations
 
-from .. import _check
-from ..errors import CalcError
-from ..layers import BatchNorm2d, Conv2d, ReLU
+from .. import validate
+from ..layers import BatchNorm2d, Conv2d, LocalResponseNorm, ReLU
 from ..network import NetworkBuilder, Tensor
+from .registry import Knob
 
 IMAGENET_SHAPE = (3, 224, 224)
 
 # Layers are frozen dataclasses: one instance can serve every node that needs it.
 RELU = ReLU(inplace=True)
+
+# Krizhevsky et al. 2012 (Section 3.3): n = 5, k = 2, alpha = 1e-4, beta = 0.75, with
+# alpha multiplying the sum of squares. PyTorch's LocalResponseNorm divides alpha by
+# n, so the same normalisation is alpha = 5 * 1e-4 there. VGG's A-LRN uses it too.
+PAPER_LRN = LocalResponseNorm(size=5, alpha=5e-4, beta=0.75, k=2.0)
+
+VARIANTS = ("torchvision", "paper")
+
+
+def num_classes_knob(default: int = 1000) -> Knob:
+    return Knob("num_classes", "int", default, "outputs of the last layer")
+
+
+def input_shape_knob(default) -> Knob:
+    return Knob("input_shape", "shape", default,
+                "per-sample input C x H x W" + ("" if default else "; empty: the variant's own"))
+
+
+def variant_knob(help_text: str) -> Knob:
+    return Knob("variant", "choice", "torchvision", help_text, choices=VARIANTS)
+
+
+def classes(num_classes) -> int:
+    return validate.integer("num_classes", num_classes, 1, validate.MAX_CHANNELS)
 
 
 def basic_conv2d(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int, *,
@@ -31,10 +55,12 @@ def basic_conv2d(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int, *
     return g.layer(f"{prefix}.relu", RELU, x)
 
 
-def positive_ints(name: str, values, length: int | None = None) -> tuple[int, ...]:
+# Largest number of blocks (or dense layers) per stage: resnet1202 has 200. The bound keeps
+# a typo such as ``cifar_resnet_600002`` or ``layers=3,4,60000,3`` from building 10^6 nodes.
+MAX_BLOCKS = 1000
+
+
+def positive_ints(name: str, values, length: int | None = None,
+                  maximum: int = MAX_BLOCKS) -> tuple[int, ...]:
     """Validate a family parameter such as ResNet's ``layers`` (``[3, 4, 6, 3]``)."""
-    if not isinstance(values, (list, tuple)) or not values:
-        raise CalcError(f"{name} must be a non-empty list of integers, got {values!r:.40}")
-    if length is not None and len(values) != length:
-        raise CalcError(f"{name} must have {length} entries, got {len(values)}")
-    return tuple(_check.integer(f"{name}[{i}]", v, 1, 1 << 12) for i, v in enumerate(values))
+    return validate.int_list(name, values, length, 1, maximum)

@@ -7,15 +7,11 @@ formula (ResNet ``6n+2``, WRN ``6n+4``, DenseNet ``3n+4``, DenseNet-BC ``6n+4``)
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..errors import CalcError
-from ._blocks import RELU  # noqa: F401  (re-exported for the families)
+from ._blocks import MAX_BLOCKS, RELU  # noqa: F401  (re-exported for the families)
 
 CIFAR_SHAPE = (3, 32, 32)
-
-# Largest number of blocks (or dense layers) per stage: resnet1202 has 200. The
-# bound keeps a typo such as ``cifar_resnet_600002`` from building 10^6 nodes.
-MAX_BLOCKS = 1000
 
 # Largest widening factor / growth rate: keeps channel counts within calc's limits.
 MAX_WIDTH_FACTOR = 1024
@@ -28,7 +24,7 @@ def blocks_from_depth(depth, per_block: int, extra: int, name: str = "depth") ->
     18
     """
     low, high = per_block + extra, per_block * MAX_BLOCKS + extra
-    depth = _check.integer(name, depth, low, high)
+    depth = validate.integer(name, depth, low, high)
     n, rest = divmod(depth - extra, per_block)
     if rest:
         examples = ", ".join(str(per_block * i + extra) for i in (1, 2, 3))
@@ -39,11 +35,6 @@ def blocks_from_depth(depth, per_block: int, extra: int, name: str = "depth") ->
 
 def factor(name: str, value) -> int:
     """A widening factor or growth rate: an integer in [1, MAX_WIDTH_FACTOR]."""
-    return _check.integer(name, value, 1, MAX_WIDTH_FACTOR)
+    return validate.integer(name, value, 1, MAX_WIDTH_FACTOR)
 
 
-def probability(name: str, value) -> float:
-    """A dropout probability in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise CalcError(f"{name} must be a probability in [0, 1), got {value!r:.40}")
-    return float(value)

@@ -33,13 +33,15 @@ DenseNet starts with 16, as here.
 
 from __future__ import annotations
 
+import re
 from math import floor
 
-from .. import _check
+from .. import validate
 from ..layers import AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear
 from ..network import Network, NetworkBuilder, Tensor
-from ._paper_blocks import CIFAR_SHAPE, RELU, blocks_from_depth, factor, probability
-from .registry import register, register_family
+from ._blocks import classes, input_shape_knob, num_classes_knob
+from ._paper_blocks import CIFAR_SHAPE, RELU, blocks_from_depth, factor
+from .registry import Family, Knob, MemberName, register, register_family
 
 BOTTLENECK_WIDTH = 4  # a bottleneck's 1x1 conv outputs 4k maps (section 3, "Bottleneck layers")
 
@@ -85,8 +87,8 @@ def transition(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int,
 
 def _cifar_densenet(name: str, layers: int, growth_rate: int, bottleneck: bool,
                     compression: float, drop_rate: float, input_shape, num_classes: int) -> Network:
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    drop_rate = probability("drop_rate", drop_rate)
+    num_classes = classes(num_classes)
+    drop_rate = validate.probability("drop_rate", drop_rate)
     g = NetworkBuilder(name, input_shape)
     stem = 2 * growth_rate if bottleneck else 16
     x = g.layer("conv1", Conv2d(g.input.channels, stem, 3, 1, 1, bias=False), g.input)
@@ -102,59 +104,74 @@ def _cifar_densenet(name: str, layers: int, growth_rate: int, bottleneck: bool,
     return g.build(x)
 
 
-def _growth_rate(growth_rate) -> int:
-    return factor("growth_rate", growth_rate)
+def cifar_densenet(*, depth: int = 100, growth_rate: int = 12, bottleneck: bool = True,
+                   compression: float = 0.5, drop_rate: float = 0.0, input_shape=CIFAR_SHAPE,
+                   num_classes: int = 10, name: str = "cifar_densenet") -> Network:
+    """A CIFAR DenseNet of ``depth`` weighted layers and growth rate k.
+
+    Without ``bottleneck`` a dense layer is one 3x3 conv and ``depth = 3n + 4``; with it, a
+    1x1 conv to 4k then the 3x3 conv, ``depth = 6n + 4``. Transitions keep
+    ``floor(compression * m)`` of their ``m`` channels: DenseNet is ``bottleneck=False,
+    compression=1``, DenseNet-BC ``bottleneck=True, compression=0.5``. The stem has 16
+    channels, or 2k with both (Section 3, "Implementation Details")."""
+    bottleneck = validate.boolean("bottleneck", bottleneck)
+    layers = blocks_from_depth(depth, 6 if bottleneck else 3, 4)
+    k = factor("growth_rate", growth_rate)
+    compression = validate.fraction("compression", compression)
+    return _cifar_densenet(name, layers, k, bottleneck, compression, drop_rate, input_shape,
+                           num_classes)
 
 
-def cifar_densenet(*, depth: int, growth_rate: int, drop_rate: float = 0.0,
-                   input_shape=CIFAR_SHAPE, num_classes: int = 10) -> Network:
-    """DenseNet (no bottleneck, no compression), ``depth = 3n + 4``; named ``densenet_<L>_<k>``."""
-    layers = blocks_from_depth(depth, 3, 4)
-    k = _growth_rate(growth_rate)
-    return _cifar_densenet(f"densenet_{depth}_{k}", layers, k, False, 1.0, drop_rate,
-                           input_shape, num_classes)
-
-
-def cifar_densenet_bc(*, depth: int, growth_rate: int, drop_rate: float = 0.0,
-                      input_shape=CIFAR_SHAPE, num_classes: int = 10) -> Network:
-    """DenseNet-BC (bottleneck, compression 0.5), ``depth = 6n + 4``: ``densenet_bc_<L>_<k>``."""
-    layers = blocks_from_depth(depth, 6, 4)
-    k = _growth_rate(growth_rate)
-    return _cifar_densenet(f"densenet_bc_{depth}_{k}", layers, k, True, 0.5, drop_rate,
-                           input_shape, num_classes)
-
-
-def _parse(match) -> dict:
-    return {"depth": int(match[1]), "growth_rate": int(match[2])}
+def _parse(match, bc: bool) -> dict:
+    return {"depth": int(match[1]), "growth_rate": int(match[2]), "bottleneck": bc,
+            "compression": 0.5 if bc else 1.0}
 
 
 # Underscore forms only: torchvision's ImageNet presets are densenet121, densenet161, ...
-register_family(r"densenet_(\d{1,6})_(\d{1,6})", cifar_densenet, _parse, "densenet_40_12",
-                "CIFAR DenseNet, L = 3n+4, growth rate k (Huang et al. 2017)")
-register_family(r"densenet_bc_(\d{1,6})_(\d{1,6})", cifar_densenet_bc, _parse,
-                "densenet_bc_100_12", "CIFAR DenseNet-BC, L = 6n+4, growth rate k "
-                "(Huang et al. 2017)")
+CIFAR_DENSENET = register_family(Family(
+    "cifar_densenet", cifar_densenet,
+    knobs=(Knob("depth", "int", 100, "weighted layers: 3n + 4, or 6n + 4 with bottleneck"),
+           Knob("growth_rate", "int", 12, "k: channels each dense layer adds"),
+           Knob("bottleneck", "bool", True, "B: a 1x1 conv to 4k before each 3x3 conv"),
+           Knob("compression", "fraction", 0.5, "C: theta, the share of channels a "
+                "transition keeps (1: none)"),
+           Knob("drop_rate", "probability", 0.0, "dropout after each conv but the first "
+                "(0.2 in the paper without data augmentation)"),
+           num_classes_knob(10), input_shape_knob(CIFAR_SHAPE)),
+    description="CIFAR DenseNets and DenseNet-BCs of any depth and growth rate",
+    source="Huang et al., CVPR 2017 (arXiv 1608.06993), Section 3 and Table 2",
+    members=(MemberName(re.compile(r"densenet_(\d{1,6})_(\d{1,6})"),
+                        lambda m: _parse(m, False), "densenet_40_12",
+                        "CIFAR DenseNet, L = 3n+4, growth rate k (Huang et al. 2017)"),
+             MemberName(re.compile(r"densenet_bc_(\d{1,6})_(\d{1,6})"),
+                        lambda m: _parse(m, True), "densenet_bc_100_12",
+                        "CIFAR DenseNet-BC, L = 6n+4, growth rate k (Huang et al. 2017)")),
+))
 
 
-@register("densenet_40_12")
-def densenet_40_12(*, input_shape=CIFAR_SHAPE, num_classes=10, drop_rate=0.0) -> Network:
-    return cifar_densenet(depth=40, growth_rate=12, drop_rate=drop_rate, input_shape=input_shape,
-                          num_classes=num_classes)
+@register
+def densenet_40_12(**kwargs) -> Network:
+    """DenseNet (L = 40, k = 12), Table 2: 1.0M parameters."""
+    return CIFAR_DENSENET.member(kwargs, depth=40, growth_rate=12, bottleneck=False,
+                                 compression=1.0)
 
 
-@register("densenet_bc_100_12")
-def densenet_bc_100_12(*, input_shape=CIFAR_SHAPE, num_classes=10, drop_rate=0.0) -> Network:
-    return cifar_densenet_bc(depth=100, growth_rate=12, drop_rate=drop_rate,
-                             input_shape=input_shape, num_classes=num_classes)
+@register
+def densenet_bc_100_12(**kwargs) -> Network:
+    """DenseNet-BC (L = 100, k = 12), Table 2: 0.8M parameters."""
+    return CIFAR_DENSENET.member(kwargs, depth=100, growth_rate=12, bottleneck=True,
+                                 compression=0.5)
 
 
-@register("densenet_bc_250_24")
-def densenet_bc_250_24(*, input_shape=CIFAR_SHAPE, num_classes=10, drop_rate=0.0) -> Network:
-    return cifar_densenet_bc(depth=250, growth_rate=24, drop_rate=drop_rate,
-                             input_shape=input_shape, num_classes=num_classes)
+@register
+def densenet_bc_250_24(**kwargs) -> Network:
+    """DenseNet-BC (L = 250, k = 24), Table 2: 15.3M parameters."""
+    return CIFAR_DENSENET.member(kwargs, depth=250, growth_rate=24, bottleneck=True,
+                                 compression=0.5)
 
 
-@register("densenet_bc_190_40")
-def densenet_bc_190_40(*, input_shape=CIFAR_SHAPE, num_classes=10, drop_rate=0.0) -> Network:
-    return cifar_densenet_bc(depth=190, growth_rate=40, drop_rate=drop_rate,
-                             input_shape=input_shape, num_classes=num_classes)
+@register
+def densenet_bc_190_40(**kwargs) -> Network:
+    """DenseNet-BC (L = 190, k = 40), Table 2: 25.6M parameters."""
+    return CIFAR_DENSENET.member(kwargs, depth=190, growth_rate=40, bottleneck=True,
+                                 compression=0.5)

@@ -22,13 +22,14 @@ average pool on square maps; here it is global on any input size.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from .. import _check
 from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, PadChannels
 from ..network import Network, NetworkBuilder, Tensor
+from ._blocks import classes, input_shape_knob, num_classes_knob
 from ._paper_blocks import CIFAR_SHAPE, RELU, blocks_from_depth
-from .registry import register, register_family
+from .registry import Family, Knob, MemberName, register, register_family
 
 STAGE_CHANNELS = (16, 32, 64)
 
@@ -57,7 +58,7 @@ def basic_block(g: NetworkBuilder, prefix: str, x: Tensor, planes: int, stride: 
 
 
 def _cifar_resnet(name: str, blocks: int, input_shape, num_classes: int) -> Network:
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
+    num_classes = classes(num_classes)
     g = NetworkBuilder(name, input_shape)
     x = g.sequential("", [
         ("conv1", Conv2d(g.input.channels, STAGE_CHANNELS[0], 3, 1, 1, bias=False)),
@@ -73,41 +74,55 @@ def _cifar_resnet(name: str, blocks: int, input_shape, num_classes: int) -> Netw
     return g.build(x)
 
 
-def cifar_resnet(*, depth: int, input_shape=CIFAR_SHAPE, num_classes: int = 10) -> Network:
+def cifar_resnet(*, depth: int = 56, input_shape=CIFAR_SHAPE, num_classes: int = 10,
+                 name: str = "cifar_resnet") -> Network:
     """CIFAR ResNet, ``depth = 6n + 2`` layers (n blocks per stage), ``cifar_resnet_<depth>``."""
     blocks = blocks_from_depth(depth, 6, 2)
-    return _cifar_resnet(f"cifar_resnet_{depth}", blocks, input_shape, num_classes)
+    return _cifar_resnet(name, blocks, input_shape, num_classes)
 
 
-register_family(r"cifar_resnet_(\d{1,6})", cifar_resnet, lambda m: {"depth": int(m[1])},
-                "cifar_resnet_56", "CIFAR ResNet, depth 6n+2 (He et al. 2016, sec. 4.2)")
+CIFAR_RESNET = register_family(Family(
+    "cifar_resnet", cifar_resnet,
+    knobs=(Knob("depth", "int", 56, "weighted layers, 6n + 2: n basic blocks per stage"),
+           num_classes_knob(10), input_shape_knob(CIFAR_SHAPE)),
+    description="CIFAR ResNets of He et al. 2016, section 4.2: three stages of n basic blocks",
+    source="He et al. 2016 (arXiv 1512.03385), section 4.2 and Table 6",
+    members=(MemberName(re.compile(r"cifar_resnet_(\d{1,6})"), lambda m: {"depth": int(m[1])},
+                        "cifar_resnet_56", "CIFAR ResNet, depth 6n+2 (He et al. 2016, sec. 4.2)"),),
+))
 
 
-@register("resnet20")
-def resnet20(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet20", 3, input_shape, num_classes)
+@register
+def resnet20(**kwargs) -> Network:
+    """ResNet-20 (Table 6): n = 3, 0.27M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=20)
 
 
-@register("resnet32")
-def resnet32(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet32", 5, input_shape, num_classes)
+@register
+def resnet32(**kwargs) -> Network:
+    """ResNet-32 (Table 6): n = 5, 0.46M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=32)
 
 
-@register("resnet44")
-def resnet44(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet44", 7, input_shape, num_classes)
+@register
+def resnet44(**kwargs) -> Network:
+    """ResNet-44 (Table 6): n = 7, 0.66M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=44)
 
 
-@register("resnet56")
-def resnet56(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet56", 9, input_shape, num_classes)
+@register
+def resnet56(**kwargs) -> Network:
+    """ResNet-56 (Table 6): n = 9, 0.85M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=56)
 
 
-@register("resnet110")
-def resnet110(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet110", 18, input_shape, num_classes)
+@register
+def resnet110(**kwargs) -> Network:
+    """ResNet-110 (Table 6): n = 18, 1.7M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=110)
 
 
-@register("resnet1202")
-def resnet1202(*, input_shape=CIFAR_SHAPE, num_classes=10) -> Network:
-    return _cifar_resnet("resnet1202", 200, input_shape, num_classes)
+@register
+def resnet1202(**kwargs) -> Network:
+    """ResNet-1202 (Table 6): n = 200, 19.4M parameters."""
+    return CIFAR_RESNET.member(kwargs, depth=1202)

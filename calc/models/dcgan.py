@@ -28,7 +28,7 @@ as the 64x64 networks do between 4x4 and 64x64: the 4x4 stage has
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..errors import CalcError
 from ..layers import (BatchNorm2d, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, ReLU, Sigmoid, Tanh,
                       format_shape)
@@ -43,7 +43,7 @@ LEAKY_RELU = LeakyReLU(0.2, inplace=True)
 
 
 def _image_size(name: str, value) -> int:
-    size = _check.integer(name, value, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
+    size = validate.integer(name, value, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
     if size & (size - 1):
         raise CalcError(f"{name} must be a power of two (16, 32, 64, 128, ...), got {size}")
     return size
@@ -83,7 +83,7 @@ def _discriminator(name: str, input_shape, ndf: int) -> Network:
     return g.build(g.layer("flatten", Flatten(), x))
 
 
-@register("dcgan_generator")
+@register
 def dcgan_generator(*, input_shape=None, num_classes=None, nz: int | None = None,
                     ngf: int = 64, nc: int = 3, image_size: int = 64) -> Network:
     """The DCGAN generator: ``(nz, 1, 1)`` noise -> ``(nc, image_size, image_size)`` in [-1, 1].
@@ -99,21 +99,21 @@ def dcgan_generator(*, input_shape=None, num_classes=None, nz: int | None = None
             raise CalcError(f"input_shape must be ({expected}, 1, 1) for a generator, "
                             f"got {shape!r:.40}")
         nz = shape[0]
-    nz = _check.integer("nz", 100 if nz is None else nz, 1, _check.MAX_CHANNELS)
-    ngf = _check.integer("ngf", ngf, 1, MAX_WIDTH)
-    nc = _check.integer("nc", nc, 1, _check.MAX_CHANNELS)
+    nz = validate.integer("nz", 100 if nz is None else nz, 1, validate.MAX_CHANNELS)
+    ngf = validate.integer("ngf", ngf, 1, MAX_WIDTH)
+    nc = validate.integer("nc", nc, 1, validate.MAX_CHANNELS)
     return _generator("dcgan_generator", nz, ngf, nc, _image_size("image_size", image_size))
 
 
-@register("dcgan_discriminator")
+@register
 def dcgan_discriminator(*, input_shape=(3, 64, 64), num_classes: int = 1,
                         ndf: int = 64) -> Network:
     """The DCGAN discriminator: a ``(nc, S, S)`` image (S a power of two) -> P(real).
 
     ``num_classes`` must be 1: one sigmoid output.
     """
-    if _check.integer("num_classes", num_classes, 1) != 1:
+    if validate.integer("num_classes", num_classes, 1) != 1:
         raise CalcError(f"num_classes must be 1 for a discriminator (one real/fake "
                         f"probability), got {num_classes}")
-    ndf = _check.integer("ndf", ndf, 1, MAX_WIDTH)
+    ndf = validate.integer("ndf", ndf, 1, MAX_WIDTH)
     return _discriminator("dcgan_discriminator", input_shape, ndf)

@@ -19,12 +19,13 @@ functional head after ``features`` is ``relu``, ``avgpool``, ``flatten``.
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear,
                       MaxPool2d)
 from ..network import Network, NetworkBuilder, Tensor
-from ._blocks import IMAGENET_SHAPE, RELU, positive_ints
-from .registry import register
+from ._blocks import (IMAGENET_SHAPE, RELU, classes, input_shape_knob, num_classes_knob,
+                      positive_ints)
+from .registry import Family, Knob, register, register_family
 
 
 def dense_layer(g: NetworkBuilder, prefix: str, features: list[Tensor], growth_rate: int,
@@ -63,17 +64,22 @@ def transition(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int) -> 
     ], x)
 
 
+# Dense layers per block: DenseNet-264's largest block has 64. Each layer concatenates all
+# earlier maps, so building a block costs the square of its length.
+MAX_DENSE_LAYERS = 256
+
+
 def densenet(growth_rate: int = 32, block_config=(6, 12, 24, 16), num_init_features: int = 64,
              *, name: str = "densenet", bn_size: int = 4, drop_rate: float = 0.0,
              input_shape=IMAGENET_SHAPE, num_classes: int = 1000) -> Network:
     """An ImageNet DenseNet-BC: ``block_config`` layers per dense block (any number of
     blocks), growth rate k, ``num_init_features`` stem channels, compression 0.5."""
-    growth_rate = _check.integer("growth_rate", growth_rate, 1, 1 << 12)
-    block_config = positive_ints("block_config", block_config)
-    num_init_features = _check.integer("num_init_features", num_init_features, 1, 1 << 14)
-    bn_size = _check.integer("bn_size", bn_size, 1, 1 << 8)
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    drop_rate = Dropout(drop_rate).p  # validates a probability
+    growth_rate = validate.integer("growth_rate", growth_rate, 1, 1 << 12)
+    block_config = positive_ints("block_config", block_config, maximum=MAX_DENSE_LAYERS)
+    num_init_features = validate.integer("num_init_features", num_init_features, 1, 1 << 14)
+    bn_size = validate.integer("bn_size", bn_size, 1, 1 << 8)
+    num_classes = classes(num_classes)
+    drop_rate = validate.probability("drop_rate", drop_rate)
 
     g = NetworkBuilder(name, input_shape)
     x = g.sequential("features", [
@@ -94,25 +100,42 @@ def densenet(growth_rate: int = 32, block_config=(6, 12, 24, 16), num_init_featu
     return g.build(x)
 
 
-@register("densenet121")
-def densenet121(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return densenet(32, (6, 12, 24, 16), 64, name="densenet121", input_shape=input_shape,
-                    num_classes=num_classes)
+DENSENET = register_family(Family(
+    "densenet", densenet,
+    knobs=(Knob("growth_rate", "int", 32, "k: channels each dense layer adds"),
+           Knob("block_config", "ints", (6, 12, 24, 16), "dense layers in each block"),
+           Knob("num_init_features", "int", 64, "channels of the 7x7 stem conv"),
+           Knob("bn_size", "int", 4, "the bottleneck's 1x1 conv outputs bn_size * k channels"),
+           Knob("drop_rate", "probability", 0.0, "dropout after each dense layer"),
+           num_classes_knob(), input_shape_knob(IMAGENET_SHAPE)),
+    description="ImageNet DenseNet-BC, as torchvision's DenseNet class builds it",
+    source="Huang et al., CVPR 2017 (arXiv 1608.06993), Table 1",
+))
 
 
-@register("densenet161")
-def densenet161(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return densenet(48, (6, 12, 36, 24), 96, name="densenet161", input_shape=input_shape,
-                    num_classes=num_classes)
+@register
+def densenet121(**kwargs) -> Network:
+    """DenseNet-121 (Table 1): k = 32, blocks of 6, 12, 24, 16 layers."""
+    return DENSENET.member(kwargs, growth_rate=32, block_config=(6, 12, 24, 16),
+                           num_init_features=64)
 
 
-@register("densenet169")
-def densenet169(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return densenet(32, (6, 12, 32, 32), 64, name="densenet169", input_shape=input_shape,
-                    num_classes=num_classes)
+@register
+def densenet161(**kwargs) -> Network:
+    """DenseNet-161 (Table 1): k = 48, blocks of 6, 12, 36, 24 layers, a 96-channel stem."""
+    return DENSENET.member(kwargs, growth_rate=48, block_config=(6, 12, 36, 24),
+                           num_init_features=96)
 
 
-@register("densenet201")
-def densenet201(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return densenet(32, (6, 12, 48, 32), 64, name="densenet201", input_shape=input_shape,
-                    num_classes=num_classes)
+@register
+def densenet169(**kwargs) -> Network:
+    """DenseNet-169 (Table 1): k = 32, blocks of 6, 12, 32, 32 layers."""
+    return DENSENET.member(kwargs, growth_rate=32, block_config=(6, 12, 32, 32),
+                           num_init_features=64)
+
+
+@register
+def densenet201(**kwargs) -> Network:
+    """DenseNet-201 (Table 1): k = 32, blocks of 6, 12, 48, 32 layers."""
+    return DENSENET.member(kwargs, growth_rate=32, block_config=(6, 12, 48, 32),
+                           num_init_features=64)

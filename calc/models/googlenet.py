@@ -1,12 +1,12 @@
-"""GoogLeNet (Inception v1) as torchvision builds it.
+"""GoogLeNet (Inception v1): the family of torchvision's model and the paper's.
 
 Szegedy et al., "Going Deeper with Convolutions", CVPR 2015 (arXiv 1409.4842),
 Table 1: a 7x7/2 conv stem, nine Inception modules, each concatenating four
 branches (1x1; 1x1 then 3x3; 1x1 then 5x5; 3x3 max pool then 1x1 "pool proj"),
 max pools between the stages, global average pooling, dropout 0.4 and one FC layer.
 
-torchvision's ``googlenet`` differs from the paper (the paper's own network is in
-another module of this zoo): every conv is a ``BasicConv2d`` (conv without bias,
+torchvision's ``googlenet`` differs from the paper (the paper's own network is built in
+:mod:`calc.models.googlenet_paper`, ``variant="paper"`` here): every conv is a ``BasicConv2d`` (conv without bias,
 BatchNorm with eps 0.001, ReLU), branch 3 uses a 3x3 conv where the paper has a
 5x5, dropout is 0.2, and its max pools use ``ceil_mode=True``. Its published
 weights come without the two auxiliary classifiers (``aux_logits=False`` here,
@@ -17,24 +17,13 @@ MACs. The input normalisation ``transform_input`` has no parameters and is left 
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..layers import AdaptiveAvgPool2d, Dropout, Flatten, Linear, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
-from ._blocks import IMAGENET_SHAPE, RELU, basic_conv2d
-from .registry import register
-
-# Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
-INCEPTION = {
-    "inception3a": (64, 96, 128, 16, 32, 32),
-    "inception3b": (128, 128, 192, 32, 96, 64),
-    "inception4a": (192, 96, 208, 16, 48, 64),
-    "inception4b": (160, 112, 224, 24, 64, 64),
-    "inception4c": (128, 128, 256, 24, 64, 64),
-    "inception4d": (112, 144, 288, 32, 64, 64),
-    "inception4e": (256, 160, 320, 32, 128, 128),
-    "inception5a": (256, 160, 320, 32, 128, 128),
-    "inception5b": (384, 192, 384, 48, 128, 128),
-}
+from ._blocks import (IMAGENET_SHAPE, RELU, VARIANTS, basic_conv2d, classes, input_shape_knob,
+                      num_classes_knob, variant_knob)
+from .googlenet_paper import INCEPTION, paper_network
+from .registry import Family, Knob, register, register_family
 
 
 def inception(g: NetworkBuilder, prefix: str, x: Tensor, ch1x1: int, ch3x3red: int, ch3x3: int,
@@ -63,13 +52,10 @@ def inception_aux(g: NetworkBuilder, prefix: str, x: Tensor, num_classes: int,
     return g.layer(f"{prefix}.fc2", Linear(1024, num_classes), x)
 
 
-@register("googlenet")
-def googlenet(*, input_shape=IMAGENET_SHAPE, num_classes: int = 1000, aux_logits: bool = False,
-              dropout: float = 0.2, dropout_aux: float = 0.7) -> Network:
-    """torchvision's ``googlenet`` (without auxiliary classifiers unless ``aux_logits``)."""
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    aux_logits = _check.boolean("aux_logits", aux_logits)
-    g = NetworkBuilder("googlenet", input_shape)
+def _torchvision(g: NetworkBuilder, num_classes: int, aux_logits: bool, dropout: float,
+                 dropout_aux: float) -> Network:
+    num_classes = classes(num_classes)
+    aux_logits = validate.boolean("aux_logits", aux_logits)
     x = basic_conv2d(g, "conv1", g.input, 64, kernel_size=7, stride=2, padding=3)
     x = g.layer("maxpool1", MaxPool2d(3, 2, ceil_mode=True), x)
     x = basic_conv2d(g, "conv2", x, 64, kernel_size=1)
@@ -90,3 +76,43 @@ def googlenet(*, input_shape=IMAGENET_SHAPE, num_classes: int = 1000, aux_logits
     x = g.layer("dropout", Dropout(dropout), x)
     x = g.layer("fc", Linear(x.shape[0], num_classes), x)
     return g.build(x)
+
+
+def googlenet(variant: str = "torchvision", *, aux_logits: bool = False, dropout=None,
+              dropout_aux: float = 0.7, input_shape=IMAGENET_SHAPE, num_classes: int = 1000,
+              name: str = "googlenet") -> Network:
+    """GoogLeNet as torchvision builds it (``variant="torchvision"``; without auxiliary
+    classifiers unless ``aux_logits``) or as the paper's Table 1 has it (``"paper"``).
+
+    ``dropout`` before the classifier defaults to the variant's own: 0.2 in torchvision,
+    0.4 in the paper (Section 5)."""
+    variant = validate.choice("variant", variant, VARIANTS)
+    if dropout is None:
+        dropout = 0.2 if variant == "torchvision" else 0.4
+    dropout = validate.probability("dropout", dropout)
+    g = NetworkBuilder(name, input_shape)
+    if variant == "paper":
+        return paper_network(g, num_classes, aux_logits, dropout)
+    return _torchvision(g, num_classes, aux_logits, dropout,
+                        validate.probability("dropout_aux", dropout_aux))
+
+
+GOOGLENET = register_family(Family(
+    "googlenet", googlenet,
+    knobs=(variant_knob("torchvision: BN after every conv, a 3x3 conv in the 5x5 branch, no "
+                        "LRN; paper: Table 1 with bias, 5x5 convs and LRN"),
+           Knob("aux_logits", "bool", False, "the two auxiliary classifiers on inception4a and "
+                "4d (training only: params, no inference MACs)"),
+           Knob("dropout", "probability", None, "dropout before the classifier; empty: the "
+                "variant's own (0.2 torchvision, 0.4 paper)"),
+           num_classes_knob(), input_shape_knob(IMAGENET_SHAPE)),
+    description="GoogLeNet (Inception v1), as torchvision builds it or as Table 1 has it",
+    source="Szegedy et al., CVPR 2015 (arXiv 1409.4842)",
+    model=True,   # its defaults are torchvision's googlenet: 6,624,904 parameters
+))
+
+
+@register
+def googlenet_paper(**kwargs) -> Network:
+    """The paper's GoogLeNet (Table 1): 6,998,552 parameters, 1.58 GMACs at 224."""
+    return GOOGLENET.member(kwargs, variant="paper")

@@ -50,12 +50,24 @@ ReLU is ``<conv>.relu``, the normalisations are ``lrn1`` and ``lrn2``.
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..layers import AvgPool2d, Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
-from ._blocks import IMAGENET_SHAPE, RELU
-from .googlenet import INCEPTION  # Table 1's branch widths; torchvision keeps them
-from .registry import register
+from ._blocks import RELU, classes
+
+# Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
+# torchvision's googlenet keeps these widths.
+INCEPTION = {
+    "inception3a": (64, 96, 128, 16, 32, 32),
+    "inception3b": (128, 128, 192, 32, 96, 64),
+    "inception4a": (192, 96, 208, 16, 48, 64),
+    "inception4b": (160, 112, 224, 24, 64, 64),
+    "inception4c": (128, 128, 256, 24, 64, 64),
+    "inception4d": (112, 144, 288, 32, 64, 64),
+    "inception4e": (256, 160, 320, 32, 128, 128),
+    "inception5a": (256, 160, 320, 32, 128, 128),
+    "inception5b": (384, 192, 384, 48, 128, 128),
+}
 
 # bvlc_googlenet: local_size 5, alpha 1e-4, beta 0.75 (Caffe divides alpha by size, as PyTorch does)
 LRN = LocalResponseNorm(5, 1e-4, 0.75, 1.0)
@@ -94,10 +106,11 @@ def inception_aux(g: NetworkBuilder, prefix: str, x: Tensor, num_classes: int) -
     ], x)
 
 
-def _googlenet_paper(name: str, input_shape, num_classes: int, aux_logits: bool) -> Network:
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    aux_logits = _check.boolean("aux_logits", aux_logits)
-    g = NetworkBuilder(name, input_shape)
+def paper_network(g: NetworkBuilder, num_classes: int, aux_logits: bool,
+                  dropout: float) -> Network:
+    """The paper's network on ``g``'s input: Table 1, with LRN and bias, no BN."""
+    num_classes = classes(num_classes)
+    aux_logits = validate.boolean("aux_logits", aux_logits)
     x = conv_relu(g, "conv1", g.input, 64, 7, 2)
     x = g.layer("maxpool1", MAX_POOL, x)
     x = g.layer("lrn1", LRN, x)
@@ -117,13 +130,6 @@ def _googlenet_paper(name: str, input_shape, num_classes: int, aux_logits: bool)
             x = g.layer("maxpool4", MAX_POOL, x)
     x = g.layer("avgpool", AvgPool2d(7, 1), x)
     x = g.layer("flatten", Flatten(), x)
-    x = g.layer("dropout", Dropout(0.4), x)
+    x = g.layer("dropout", Dropout(dropout), x)
     x = g.layer("fc", Linear(x.shape[0], num_classes), x)
     return g.build(x)
-
-
-@register("googlenet_paper")
-def googlenet_paper(*, input_shape=IMAGENET_SHAPE, num_classes: int = 1000,
-                    aux_logits: bool = False) -> Network:
-    """GoogLeNet as in the paper (Table 1); ``aux_logits`` adds the two side classifiers."""
-    return _googlenet_paper("googlenet_paper", input_shape, num_classes, aux_logits)

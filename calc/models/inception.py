@@ -24,12 +24,12 @@ branches ``<Mixed>.avg_pool`` / ``<Mixed>.max_pool``, the concatenations
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..errors import CalcError
 from ..layers import AdaptiveAvgPool2d, AvgPool2d, Dropout, Flatten, Linear, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
-from ._blocks import basic_conv2d
-from .registry import register
+from ._blocks import basic_conv2d, classes, input_shape_knob, num_classes_knob
+from .registry import Family, Knob, register_family
 
 INCEPTION_V3_SHAPE = (3, 299, 299)
 
@@ -121,13 +121,14 @@ def inception_aux(g: NetworkBuilder, prefix: str, x: Tensor, num_classes: int) -
     return g.layer(f"{prefix}.fc", Linear(x.shape[0], num_classes), x)
 
 
-@register("inception_v3")
 def inception_v3(*, input_shape=INCEPTION_V3_SHAPE, num_classes: int = 1000,
-                 aux_logits: bool = True, dropout: float = 0.5) -> Network:
+                 aux_logits: bool = True, dropout: float = 0.5,
+                 name: str = "inception_v3") -> Network:
     """torchvision's ``inception_v3``, with its auxiliary classifier unless ``aux_logits=False``."""
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    aux_logits = _check.boolean("aux_logits", aux_logits)
-    g = NetworkBuilder("inception_v3", input_shape)
+    num_classes = classes(num_classes)
+    aux_logits = validate.boolean("aux_logits", aux_logits)
+    dropout = validate.probability("dropout", dropout)
+    g = NetworkBuilder(name, input_shape)
     x = basic_conv2d(g, "Conv2d_1a_3x3", g.input, 32, kernel_size=3, stride=2)
     x = basic_conv2d(g, "Conv2d_2a_3x3", x, 32, kernel_size=3)
     x = basic_conv2d(g, "Conv2d_2b_3x3", x, 64, kernel_size=3, padding=1)
@@ -157,3 +158,15 @@ def inception_v3(*, input_shape=INCEPTION_V3_SHAPE, num_classes: int = 1000,
     x = g.layer("flatten", Flatten(), x)
     x = g.layer("fc", Linear(x.shape[0], num_classes), x)
     return g.build(x)
+
+
+INCEPTION_V3 = register_family(Family(
+    "inception_v3", inception_v3,
+    knobs=(Knob("aux_logits", "bool", True, "the auxiliary classifier on Mixed_6e (training "
+                "only; it needs an input of at least 299x299)"),
+           Knob("dropout", "probability", 0.5, "dropout before the classifier"),
+           num_classes_knob(), input_shape_knob(INCEPTION_V3_SHAPE)),
+    description="Inception v3, as torchvision's Inception3 class builds it",
+    source="Szegedy et al., CVPR 2016 (arXiv 1512.00567)",
+    model=True,   # its defaults are torchvision's inception_v3: 27,161,264 parameters
+))

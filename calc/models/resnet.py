@@ -23,12 +23,13 @@ is the node ``<block>.relu``, later ones ``<block>.relu_2``, ``<block>.relu_3``.
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..errors import CalcError
 from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
-from ._blocks import IMAGENET_SHAPE, RELU, positive_ints
-from .registry import register
+from ._blocks import (IMAGENET_SHAPE, RELU, classes, input_shape_knob, num_classes_knob,
+                      positive_ints)
+from .registry import Family, Knob, register, register_family
 
 
 def _shortcut(g: NetworkBuilder, prefix: str, x: Tensor, out_channels: int, stride: int) -> Tensor:
@@ -79,17 +80,22 @@ def bottleneck(g: NetworkBuilder, prefix: str, x: Tensor, planes: int, stride: i
 BLOCKS = {"basic": basic_block, "bottleneck": bottleneck}
 
 
-def resnet(block: str, layers, *, name: str = "resnet", input_shape=IMAGENET_SHAPE,
-           num_classes: int = 1000, groups: int = 1, width_per_group: int = 64) -> Network:
+def resnet(block: str = "bottleneck", layers=(3, 4, 6, 3), *, groups: int = 1,
+           width_per_group: int = 64, input_shape=IMAGENET_SHAPE, num_classes: int = 1000,
+           name: str = "resnet") -> Network:
     """An ImageNet ResNet: ``block`` is ``"basic"`` or ``"bottleneck"``, ``layers`` the
-    number of blocks in each of the four stages (``[3, 4, 6, 3]`` for ResNet-50)."""
+    number of blocks in each of the four stages (``[3, 4, 6, 3]`` for ResNet-50).
+
+    ``groups`` and ``width_per_group`` set the bottleneck's 3x3 conv: ResNeXt-50 32x4d is
+    ``groups=32, width_per_group=4`` (Xie et al. 2017), Wide ResNet-50-2
+    ``width_per_group=128``."""
     if block not in BLOCKS:
         raise CalcError(f"block must be 'basic' or 'bottleneck', got {block!r:.40}")
     make_block = BLOCKS[block]
     layers = positive_ints("layers", layers, 4)
-    groups = _check.integer("groups", groups, 1, 1 << 12)
-    width_per_group = _check.integer("width_per_group", width_per_group, 1, 1 << 12)
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
+    groups = validate.integer("groups", groups, 1, 1 << 12)
+    width_per_group = validate.integer("width_per_group", width_per_group, 1, 1 << 12)
+    num_classes = classes(num_classes)
 
     g = NetworkBuilder(name, input_shape)
     x = g.layer("conv1", Conv2d(g.input.channels, 64, 7, 2, 3, bias=False), g.input)
@@ -106,43 +112,83 @@ def resnet(block: str, layers, *, name: str = "resnet", input_shape=IMAGENET_SHA
     return g.build(x)
 
 
-@register("resnet18")
-def resnet18(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("basic", [2, 2, 2, 2], name="resnet18", input_shape=input_shape,
-                  num_classes=num_classes)
+RESNET = register_family(Family(
+    "resnet", resnet,
+    knobs=(Knob("block", "choice", "bottleneck", "basic: two 3x3 convs (ResNet-18, 34); "
+                "bottleneck: 1x1, 3x3, 1x1 with 4x expansion (ResNet-50 and deeper)",
+                choices=tuple(BLOCKS)),
+           Knob("layers", "ints", (3, 4, 6, 3), "blocks in each of the four stages"),
+           Knob("groups", "int", 1, "groups of the bottleneck's 3x3 conv (ResNeXt's "
+                "cardinality)"),
+           Knob("width_per_group", "int", 64, "channels per group of the bottleneck's 3x3 "
+                "conv, at the first stage (64: ResNet; 4 with groups 32: ResNeXt 32x4d; "
+                "128: Wide ResNet-50-2)"),
+           num_classes_knob(), input_shape_knob(IMAGENET_SHAPE)),
+    description="ImageNet ResNets, ResNeXts and wide bottleneck ResNets, as torchvision's "
+                "ResNet class builds them",
+    source="He et al. 2016 (arXiv 1512.03385); Xie et al. 2017 (arXiv 1611.05431); "
+           "Zagoruyko & Komodakis 2016 (arXiv 1605.07146)",
+))
 
 
-@register("resnet34")
-def resnet34(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("basic", [3, 4, 6, 3], name="resnet34", input_shape=input_shape,
-                  num_classes=num_classes)
+@register
+def resnet18(**kwargs) -> Network:
+    """ResNet-18 (Table 1): 11,689,512 parameters, 1.814 GMACs at 224."""
+    return RESNET.member(kwargs, block="basic", layers=(2, 2, 2, 2))
 
 
-@register("resnet50")
-def resnet50(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("bottleneck", [3, 4, 6, 3], name="resnet50", input_shape=input_shape,
-                  num_classes=num_classes)
+@register
+def resnet34(**kwargs) -> Network:
+    """ResNet-34 (Table 1): 21,797,672 parameters, 3.664 GMACs at 224."""
+    return RESNET.member(kwargs, block="basic", layers=(3, 4, 6, 3))
 
 
-@register("resnet101")
-def resnet101(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("bottleneck", [3, 4, 23, 3], name="resnet101", input_shape=input_shape,
-                  num_classes=num_classes)
+@register
+def resnet50(**kwargs) -> Network:
+    """ResNet-50 (Table 1): 25,557,032 parameters, 4.089 GMACs at 224."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 6, 3))
 
 
-@register("resnet152")
-def resnet152(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("bottleneck", [3, 8, 36, 3], name="resnet152", input_shape=input_shape,
-                  num_classes=num_classes)
+@register
+def resnet101(**kwargs) -> Network:
+    """ResNet-101 (Table 1): 44,549,160 parameters, 7.801 GMACs at 224."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 23, 3))
 
 
-@register("wide_resnet50_2")
-def wide_resnet50_2(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("bottleneck", [3, 4, 6, 3], name="wide_resnet50_2", width_per_group=128,
-                  input_shape=input_shape, num_classes=num_classes)
+@register
+def resnet152(**kwargs) -> Network:
+    """ResNet-152 (Table 1): 60,192,808 parameters, 11.514 GMACs at 224."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 8, 36, 3))
 
 
-@register("wide_resnet101_2")
-def wide_resnet101_2(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return resnet("bottleneck", [3, 4, 23, 3], name="wide_resnet101_2", width_per_group=128,
-                  input_shape=input_shape, num_classes=num_classes)
+@register
+def resnext50_32x4d(**kwargs) -> Network:
+    """ResNeXt-50 32x4d (Xie et al. 2017, Table 1): cardinality 32, 4 channels per group."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 6, 3), groups=32,
+                         width_per_group=4)
+
+
+@register
+def resnext101_32x8d(**kwargs) -> Network:
+    """ResNeXt-101 32x8d (torchvision's, from Xie et al. 2017)."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 23, 3), groups=32,
+                         width_per_group=8)
+
+
+@register
+def resnext101_64x4d(**kwargs) -> Network:
+    """ResNeXt-101 64x4d (Xie et al. 2017, Table 5)."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 23, 3), groups=64,
+                         width_per_group=4)
+
+
+@register
+def wide_resnet50_2(**kwargs) -> Network:
+    """Wide ResNet-50-2: the bottleneck's inner width doubled (``width_per_group=128``)."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 6, 3), width_per_group=128)
+
+
+@register
+def wide_resnet101_2(**kwargs) -> Network:
+    """Wide ResNet-101-2: the bottleneck's inner width doubled (``width_per_group=128``)."""
+    return RESNET.member(kwargs, block="bottleneck", layers=(3, 4, 23, 3), width_per_group=128)

@@ -19,13 +19,13 @@ at the paper's fixed 224x224 training crop (Section 3.1), and grows with the inp
 
 from __future__ import annotations
 
-from .. import _check
+from .. import validate
 from ..errors import CalcError
-from ..layers import (AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear,
-                      LocalResponseNorm, MaxPool2d)
+from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d
 from ..network import Network, NetworkBuilder
-from ._blocks import IMAGENET_SHAPE, RELU
-from .registry import register
+from ._blocks import (IMAGENET_SHAPE, PAPER_LRN, RELU, VARIANTS, classes, input_shape_knob,
+                      num_classes_knob, variant_knob)
+from .registry import Family, Knob, register, register_family
 
 # An int is a 3x3 conv with that many output channels, (channels, 1) a 1x1 conv,
 # "M" a 2x2/2 max pool, "LRN" local response normalisation (Table 1's columns).
@@ -41,10 +41,6 @@ CONFIGS = {
           512, 512, 512, 512, "M"],
 }
 
-# Krizhevsky et al. 2012 (Section 3.3): n = 5, k = 2, alpha = 1e-4, beta = 0.75, with
-# alpha multiplying the sum of squares. PyTorch's LocalResponseNorm divides alpha by
-# n, so the same normalisation is alpha = 5 * 1e-4 there.
-_PAPER_LRN = LocalResponseNorm(size=5, alpha=5e-4, beta=0.75, k=2.0)
 
 
 def _features(cfg, in_channels: int, batch_norm: bool) -> list:
@@ -54,7 +50,7 @@ def _features(cfg, in_channels: int, batch_norm: bool) -> list:
         if item == "M":
             layers.append(MaxPool2d(2, 2))
         elif item == "LRN":
-            layers.append(_PAPER_LRN)
+            layers.append(PAPER_LRN)
         else:
             out, kernel = item if isinstance(item, tuple) else (item, 3)
             layers.append(Conv2d(channels, out, kernel, 1, kernel // 2))
@@ -65,7 +61,7 @@ def _features(cfg, in_channels: int, batch_norm: bool) -> list:
     return layers
 
 
-def vgg(cfg, *, name: str = "vgg", batch_norm: bool = False, input_shape=IMAGENET_SHAPE,
+def vgg(cfg="D", *, name: str = "vgg", batch_norm: bool = False, input_shape=IMAGENET_SHAPE,
         num_classes: int = 1000, avgpool=(7, 7), dropout: float = 0.5) -> Network:
     """A VGG network from a Table 1 column (``"A"`` ... ``"E"``, ``"A-LRN"``) or a list
     in the same notation (see :data:`CONFIGS`). ``avgpool=None`` leaves out torchvision's
@@ -74,8 +70,9 @@ def vgg(cfg, *, name: str = "vgg", batch_norm: bool = False, input_shape=IMAGENE
         if cfg not in CONFIGS:
             raise CalcError(f"cfg must be one of {', '.join(CONFIGS)}, got {cfg!r:.40}")
         cfg = CONFIGS[cfg]
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
-    batch_norm = _check.boolean("batch_norm", batch_norm)
+    num_classes = classes(num_classes)
+    batch_norm = validate.boolean("batch_norm", batch_norm)
+    dropout = validate.probability("dropout", dropout)
 
     g = NetworkBuilder(name, input_shape)
     x = g.sequential("features", _features(cfg, g.input.channels, batch_norm), g.input)
@@ -90,80 +87,108 @@ def vgg(cfg, *, name: str = "vgg", batch_norm: bool = False, input_shape=IMAGENE
     return g.build(x)
 
 
-def _torchvision(name, cfg, batch_norm, input_shape, num_classes):
-    return vgg(cfg, name=name, batch_norm=batch_norm, input_shape=input_shape,
-               num_classes=num_classes)
+def _vgg(cfg, batch_norm, variant, dropout, input_shape, num_classes) -> Network:
+    variant = validate.choice("variant", variant, VARIANTS)
+    return vgg(cfg, batch_norm=batch_norm, input_shape=input_shape, num_classes=num_classes,
+               avgpool=(7, 7) if variant == "torchvision" else None, dropout=dropout)
 
 
-def _paper(name, cfg, input_shape, num_classes):
-    return vgg(cfg, name=name, avgpool=None, input_shape=input_shape, num_classes=num_classes)
+VGG = register_family(Family(
+    "vgg", _vgg,
+    knobs=(Knob("cfg", "choice", "D", "a column of Table 1: A (11 layers), A-LRN, B (13), "
+                "C (16, with 1x1 convs), D (16), E (19)", choices=tuple(CONFIGS)),
+           Knob("batch_norm", "bool", False, "BatchNorm2d after every conv (torchvision's _bn "
+                "models; not in the paper)"),
+           variant_knob("torchvision: adaptive 7x7 average pooling before the classifier, so "
+                        "any input of at least 32x32 works; paper: none, the first FC layer "
+                        "grows with the input"),
+           Knob("dropout", "probability", 0.5, "dropout after the first two FC layers"),
+           num_classes_knob(), input_shape_knob(IMAGENET_SHAPE)),
+    description="VGG configurations A-E of Table 1, as torchvision's VGG class builds them "
+                "or as the paper has them",
+    source="Simonyan & Zisserman, ICLR 2015 (arXiv 1409.1556)",
+))
 
 
-@register("vgg11")
-def vgg11(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg11", "A", False, input_shape, num_classes)
+@register
+def vgg11(**kwargs) -> Network:
+    """torchvision's VGG-11: configuration A."""
+    return VGG.member(kwargs, cfg="A", batch_norm=False, variant="torchvision")
 
 
-@register("vgg13")
-def vgg13(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg13", "B", False, input_shape, num_classes)
+@register
+def vgg13(**kwargs) -> Network:
+    """torchvision's VGG-13: configuration B."""
+    return VGG.member(kwargs, cfg="B", batch_norm=False, variant="torchvision")
 
 
-@register("vgg16")
-def vgg16(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg16", "D", False, input_shape, num_classes)
+@register
+def vgg16(**kwargs) -> Network:
+    """torchvision's VGG-16: configuration D."""
+    return VGG.member(kwargs, cfg="D", batch_norm=False, variant="torchvision")
 
 
-@register("vgg19")
-def vgg19(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg19", "E", False, input_shape, num_classes)
+@register
+def vgg19(**kwargs) -> Network:
+    """torchvision's VGG-19: configuration E."""
+    return VGG.member(kwargs, cfg="E", batch_norm=False, variant="torchvision")
 
 
-@register("vgg11_bn")
-def vgg11_bn(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg11_bn", "A", True, input_shape, num_classes)
+@register
+def vgg11_bn(**kwargs) -> Network:
+    """torchvision's VGG-11 with batch normalisation."""
+    return VGG.member(kwargs, cfg="A", batch_norm=True, variant="torchvision")
 
 
-@register("vgg13_bn")
-def vgg13_bn(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg13_bn", "B", True, input_shape, num_classes)
+@register
+def vgg13_bn(**kwargs) -> Network:
+    """torchvision's VGG-13 with batch normalisation."""
+    return VGG.member(kwargs, cfg="B", batch_norm=True, variant="torchvision")
 
 
-@register("vgg16_bn")
-def vgg16_bn(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg16_bn", "D", True, input_shape, num_classes)
+@register
+def vgg16_bn(**kwargs) -> Network:
+    """torchvision's VGG-16 with batch normalisation."""
+    return VGG.member(kwargs, cfg="D", batch_norm=True, variant="torchvision")
 
 
-@register("vgg19_bn")
-def vgg19_bn(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _torchvision("vgg19_bn", "E", True, input_shape, num_classes)
+@register
+def vgg19_bn(**kwargs) -> Network:
+    """torchvision's VGG-19 with batch normalisation."""
+    return VGG.member(kwargs, cfg="E", batch_norm=True, variant="torchvision")
 
 
-@register("vgg_a")
-def vgg_a(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_a", "A", input_shape, num_classes)
+@register
+def vgg_a(**kwargs) -> Network:
+    """The paper's configuration A (VGG-11), without adaptive pooling."""
+    return VGG.member(kwargs, cfg="A", batch_norm=False, variant="paper")
 
 
-@register("vgg_a_lrn")
-def vgg_a_lrn(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_a_lrn", "A-LRN", input_shape, num_classes)
+@register
+def vgg_a_lrn(**kwargs) -> Network:
+    """The paper's A-LRN: A with local response normalisation after the first conv."""
+    return VGG.member(kwargs, cfg="A-LRN", batch_norm=False, variant="paper")
 
 
-@register("vgg_b")
-def vgg_b(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_b", "B", input_shape, num_classes)
+@register
+def vgg_b(**kwargs) -> Network:
+    """The paper's configuration B (VGG-13)."""
+    return VGG.member(kwargs, cfg="B", batch_norm=False, variant="paper")
 
 
-@register("vgg_c")
-def vgg_c(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_c", "C", input_shape, num_classes)
+@register
+def vgg_c(**kwargs) -> Network:
+    """The paper's configuration C: B plus a 1x1 conv at the end of stacks 3, 4 and 5."""
+    return VGG.member(kwargs, cfg="C", batch_norm=False, variant="paper")
 
 
-@register("vgg_d")
-def vgg_d(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_d", "D", input_shape, num_classes)
+@register
+def vgg_d(**kwargs) -> Network:
+    """The paper's configuration D (VGG-16)."""
+    return VGG.member(kwargs, cfg="D", batch_norm=False, variant="paper")
 
 
-@register("vgg_e")
-def vgg_e(*, input_shape=IMAGENET_SHAPE, num_classes=1000) -> Network:
-    return _paper("vgg_e", "E", input_shape, num_classes)
+@register
+def vgg_e(**kwargs) -> Network:
+    """The paper's configuration E (VGG-19)."""
+    return VGG.member(kwargs, cfg="E", batch_norm=False, variant="paper")

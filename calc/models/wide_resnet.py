@@ -27,11 +27,14 @@ pre-activated input ``relu1``, an identity shortcut takes the raw input. Its
 
 from __future__ import annotations
 
-from .. import _check
+import re
+
+from .. import validate
 from ..layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear
 from ..network import Network, NetworkBuilder, Tensor
-from ._paper_blocks import CIFAR_SHAPE, RELU, blocks_from_depth, factor, probability
-from .registry import register, register_family
+from ._blocks import classes, input_shape_knob, num_classes_knob
+from ._paper_blocks import CIFAR_SHAPE, RELU, blocks_from_depth, factor
+from .registry import Family, Knob, MemberName, register, register_family
 
 
 def wide_basic(g: NetworkBuilder, prefix: str, x: Tensor, planes: int, stride: int,
@@ -53,7 +56,7 @@ def wide_basic(g: NetworkBuilder, prefix: str, x: Tensor, planes: int, stride: i
 
 def _wide_resnet(name: str, blocks: int, k: int, dropout: float, input_shape,
                  num_classes: int) -> Network:
-    num_classes = _check.integer("num_classes", num_classes, 1, _check.MAX_CHANNELS)
+    num_classes = classes(num_classes)
     g = NetworkBuilder(name, input_shape)
     x = g.layer("conv1", Conv2d(g.input.channels, 16, 3, 1, 1, bias=False), g.input)
     for group, (width, stride) in enumerate(((16 * k, 1), (32 * k, 2), (64 * k, 2)), start=1):
@@ -66,33 +69,43 @@ def _wide_resnet(name: str, blocks: int, k: int, dropout: float, input_shape,
     return g.build(x)
 
 
-def wide_resnet(*, depth: int, widen_factor: int, dropout: float = 0.0,
-                input_shape=CIFAR_SHAPE, num_classes: int = 10) -> Network:
+def wide_resnet(*, depth: int = 28, widen_factor: int = 10, dropout: float = 0.0,
+                input_shape=CIFAR_SHAPE, num_classes: int = 10, name: str = "wrn") -> Network:
     """WRN-``depth``-``widen_factor``, ``depth = 6N + 4`` (N blocks per group): ``wrn_<d>_<k>``."""
     blocks = blocks_from_depth(depth, 6, 4)
     k = factor("widen_factor", widen_factor)
-    return _wide_resnet(f"wrn_{depth}_{k}", blocks, k, probability("dropout", dropout),
+    return _wide_resnet(name, blocks, k, validate.probability("dropout", dropout),
                         input_shape, num_classes)
 
 
-register_family(r"wrn_(\d{1,6})_(\d{1,6})", wide_resnet,
-                lambda m: {"depth": int(m[1]), "widen_factor": int(m[2])}, "wrn_28_10",
-                "Wide ResNet WRN-d-k, d = 6N+4 (Zagoruyko & Komodakis 2016)")
+WRN = register_family(Family(
+    "wrn", wide_resnet,
+    knobs=(Knob("depth", "int", 28, "weighted layers, 6N + 4: N blocks per group"),
+           Knob("widen_factor", "int", 10, "k: the groups are 16k, 32k and 64k wide"),
+           Knob("dropout", "probability", 0.0, "dropout between the two convs of a block "
+                "(0.3 in the paper's CIFAR runs)"),
+           num_classes_knob(10), input_shape_knob(CIFAR_SHAPE)),
+    description="Wide ResNets WRN-d-k for CIFAR",
+    source="Zagoruyko & Komodakis, BMVC 2016 (arXiv 1605.07146), Tables 1 and 4",
+    members=(MemberName(re.compile(r"wrn_(\d{1,6})_(\d{1,6})"),
+                        lambda m: {"depth": int(m[1]), "widen_factor": int(m[2])}, "wrn_28_10",
+                        "Wide ResNet WRN-d-k, d = 6N+4 (Zagoruyko & Komodakis 2016)"),),
+))
 
 
-@register("wrn_16_8")
-def wrn_16_8(*, input_shape=CIFAR_SHAPE, num_classes=10, dropout=0.0) -> Network:
-    return wide_resnet(depth=16, widen_factor=8, dropout=dropout, input_shape=input_shape,
-                       num_classes=num_classes)
+@register
+def wrn_16_8(**kwargs) -> Network:
+    """WRN-16-8 (Table 4): 11.0M parameters."""
+    return WRN.member(kwargs, depth=16, widen_factor=8)
 
 
-@register("wrn_28_10")
-def wrn_28_10(*, input_shape=CIFAR_SHAPE, num_classes=10, dropout=0.0) -> Network:
-    return wide_resnet(depth=28, widen_factor=10, dropout=dropout, input_shape=input_shape,
-                       num_classes=num_classes)
+@register
+def wrn_28_10(**kwargs) -> Network:
+    """WRN-28-10 (Table 4): 36.5M parameters."""
+    return WRN.member(kwargs, depth=28, widen_factor=10)
 
 
-@register("wrn_40_4")
-def wrn_40_4(*, input_shape=CIFAR_SHAPE, num_classes=10, dropout=0.0) -> Network:
-    return wide_resnet(depth=40, widen_factor=4, dropout=dropout, input_shape=input_shape,
-                       num_classes=num_classes)
+@register
+def wrn_40_4(**kwargs) -> Network:
+    """WRN-40-4 (Table 4): 8.9M parameters."""
+    return WRN.member(kwargs, depth=40, widen_factor=4)
