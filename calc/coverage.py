@@ -56,13 +56,50 @@ def covered(cells: int, windows: int, stride: int, kernel_size: int, dilation: i
     return mask
 
 
+def covered_count(lo: int, hi: int, windows: int, stride: int, kernel_size: int,
+                  dilation: int) -> int:
+    """How many cells of ``[lo, hi)`` some tap reads (the ones of :func:`covered`), without a mask.
+
+    ``x = j*stride + t*dilation`` is symmetric in (window, tap): iterate over the shorter of
+    the two ranges; each of its members contributes a progression of the other's step, and
+    progressions on one residue class merge into intervals of their index. Time grows with
+    ``min(windows, kernel_size)``, memory likewise: a 2^20-cell kernel is counted, not drawn.
+
+    >>> covered_count(0, 7, 2, 4, 2, 1), covered_count(0, 10**12, 10**6, 10**6, 3, 1)
+    (4, 3000000)
+    """
+    if hi <= lo:
+        return 0
+    (count, step), (other, spacing) = sorted(((windows, stride), (kernel_size, dilation)))
+    # positions: a * spacing + b * step for b in [0, count), a in [0, other): iterate over b
+    classes: dict[int, list[tuple[int, int]]] = {}
+    for b in range(count):
+        offset = b * step
+        residue = offset % spacing
+        first = offset // spacing              # index of x = residue + m * spacing
+        classes.setdefault(residue, []).append((first, first + other))
+    total = 0
+    for residue, intervals in classes.items():
+        m_lo = -(-(lo - residue) // spacing)   # smallest m with residue + m*spacing >= lo
+        m_hi = -(-(hi - residue) // spacing)   # ... and < hi
+        intervals.sort()
+        start, stop = intervals[0]
+        for a, b in intervals[1:] + [(None, None)]:
+            if a is not None and a <= stop:
+                stop = max(stop, b)
+                continue
+            total += max(0, min(stop, m_hi) - max(start, m_lo))
+            if a is not None:
+                start, stop = a, b
+    return total
+
+
 @dataclass(frozen=True)
 class WindowAxis:
     """One axis of a convolution or pooling: what its ``output`` windows read of the input.
 
     Cells are counted on the padded axis, ``0 .. cells``: padding ``0 .. p``, the input
     ``p .. p + i``, padding again, then (ceil mode only) the overhang of the last window.
-    ``read[x] == 1`` when some tap reads cell ``x``.
     """
     size: int
     kernel_size: int
@@ -71,7 +108,6 @@ class WindowAxis:
     dilation: int
     ceil_mode: bool
     output: int
-    read: bytes
     tail: int          # input cells after the last window: never read
     holes: int         # input cells between windows or taps: never read
     blind: int         # outputs whose window holds only padding
@@ -93,13 +129,22 @@ class WindowAxis:
         return self.room % self.stride
 
     @property
+    def end(self) -> int:
+        """One past the last window's last cell."""
+        return (self.output - 1) * self.stride + self.span
+
+    @property
     def cells(self) -> int:
-        return len(self.read)
+        return max(self.size + 2 * self.padding, self.end)
 
     @property
     def unread(self) -> int:
         """Input cells that no window reads: the tail and the holes."""
         return self.tail + self.holes
+
+    def read_mask(self) -> bytearray:
+        """``mask[x] == 1`` when some tap reads padded cell ``x`` (for drawing: O(cells))."""
+        return covered(self.cells, self.output, self.stride, self.kernel_size, self.dilation)
 
 
 def window_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -126,15 +171,13 @@ def window_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
         o = arithmetic._conv(i, k, s, p, d)
     reach = span(k, d)
     end = (o - 1) * s + reach                 # one past the last window
-    cells = max(i + 2 * p, end)
-    mask = covered(cells, o, s, k, d)
     tail = max(0, p + i - max(end, p))
-    holes = mask[p:p + i].count(0) - tail
+    holes = i - covered_count(p, p + i, o, s, k, d) - tail
     blind = (p - reach) // s + 1 if p >= reach else 0
     blind += max(0, o - (-(-(p + i) // s)))
     overhang = max(0, end - (i + 2 * p))
     raw = -(-(i + 2 * p - reach) // s) + 1     # ceil mode's count before PyTorch's rule
-    return WindowAxis(i, k, s, p, d, ceil_mode, o, bytes(mask), tail, holes, blind, overhang,
+    return WindowAxis(i, k, s, p, d, ceil_mode, o, tail, holes, blind, overhang,
                       ceil_mode and raw != o)
 
 
@@ -142,9 +185,8 @@ def window_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
 class TransposeAxis:
     """One axis of ``ConvTranspose2d``: which outputs receive input, and how many taps each.
 
-    ``fed[x] == 0`` marks an output cell that no input pixel's kernel reaches: it holds
-    only the bias. ``taps_per_phase[r]`` counts the kernel taps that land on outputs
-    ``x`` with ``(x + padding) mod stride == r``.
+    The kernel's taps land on the ``stride`` phases of the output (``x mod stride``) in
+    fixed numbers: ``taps_min`` and ``taps_max`` are the fewest and the most a phase gets.
     """
     size: int
     kernel_size: int
@@ -153,10 +195,10 @@ class TransposeAxis:
     output_padding: int
     dilation: int
     output: int
-    fed: bytes
     beyond: int                     # last outputs past every kernel footprint
     holes: int                      # outputs between footprints that receive nothing
-    taps_per_phase: tuple[int, ...]
+    taps_min: int
+    taps_max: int
 
     @property
     def span(self) -> int:
@@ -170,12 +212,19 @@ class TransposeAxis:
     @property
     def uneven(self) -> bool:
         """Every phase receives taps, but not equally many: checkerboard artifacts."""
-        return min(self.taps_per_phase) > 0 and max(self.taps_per_phase) != min(self.taps_per_phase)
+        return 0 < self.taps_min < self.taps_max
 
     @property
     def gaps(self) -> bool:
         """Some stride phase receives no tap at all."""
-        return min(self.taps_per_phase) == 0
+        return self.taps_min == 0
+
+    def fed_mask(self) -> bytes:
+        """``fed[x] == 0`` marks an output cell no input pixel's kernel reaches: it holds only
+        the bias (for drawing: O(output))."""
+        p, o = self.padding, self.output
+        mask = covered(self.full, self.size, self.stride, self.kernel_size, self.dilation)
+        return bytes(mask[p:p + o]) + bytes(self.beyond)
 
 
 def transpose_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -185,8 +234,9 @@ def transpose_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 
     DCGAN's k=4, s=2 doubling: every output receives 2 taps (even overlap). With k=3 the
     phases receive 2 and 1 taps: uneven.
 
-    >>> transpose_axis(4, 4, 2, 1).taps_per_phase, transpose_axis(4, 3, 2, 1).uneven
-    ((2, 2), True)
+    >>> a = transpose_axis(4, 4, 2, 1)
+    >>> a.taps_min, a.taps_max, transpose_axis(4, 3, 2, 1).uneven
+    (2, 2, True)
     """
     i, k, s, p, a, d = (validate.integer("size", size, 1),
                         validate.integer("kernel_size", kernel_size, 1),
@@ -196,13 +246,14 @@ def transpose_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 
                         validate.integer("dilation", dilation, 1))
     o = arithmetic._conv_transpose(i, k, s, p, a, d)
     full = (i - 1) * s + span(k, d)
-    mask = covered(full, i, s, k, d)
     beyond = max(0, p + o - full)
-    fed = bytes(mask[p:p + o]) + bytes(beyond)
-    hits = [0] * s
+    inside = max(0, min(p + o, full) - p)
+    holes = inside - covered_count(p, p + inside, i, s, k, d)
+    hits: dict[int, int] = {}
     for t in range(k):
-        hits[(t * d) % s] += 1
-    return TransposeAxis(i, k, s, p, a, d, o, fed, beyond, fed.count(0) - beyond, tuple(hits))
+        hits[(t * d) % s] = hits.get((t * d) % s, 0) + 1
+    fewest = min(hits.values()) if len(hits) == s else 0   # a phase no tap lands on
+    return TransposeAxis(i, k, s, p, a, d, o, beyond, holes, fewest, max(hits.values()))
 
 
 def _per_axis(values):

@@ -19,7 +19,7 @@ from math import prod
 
 from . import validate
 from .errors import CalcError
-from .network import Network
+from .network import Network, last_uses
 
 DTYPE_BYTES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -46,12 +46,8 @@ class Memory:
 
 def peak_live_elements(network: Network) -> int:
     """Largest number of per-sample activation elements alive at once during inference."""
-    aux = network.auxiliary()
-    nodes = [n for n in network.nodes if n.name not in aux]
-    last_use = {}
-    for index, node in enumerate(nodes):
-        for name in node.inputs:
-            last_use[name] = index
+    nodes = network.inference_nodes
+    last_use = last_uses(nodes)
     size = {n.name: prod(n.output_shape) for n in nodes}
     live, peak = 0, 0
     for index, node in enumerate(nodes):

@@ -18,6 +18,7 @@ once with a message that names the node.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from .errors import CalcError
@@ -62,15 +63,20 @@ class Network:
     def output_shape(self) -> Shape:
         return self.node(self.output).output_shape
 
+    @cached_property
+    def _by_name(self) -> dict[str, Node]:
+        return {n.name: n for n in self.nodes}
+
     def node(self, name: str) -> Node:
-        for n in self.nodes:
-            if n.name == name:
-                return n
-        raise KeyError(name)
+        return self._by_name[name]
 
     def auxiliary(self) -> frozenset[str]:
         """Names of the nodes that the output does not depend on."""
-        by_name = {n.name: n for n in self.nodes}
+        return self._auxiliary
+
+    @cached_property
+    def _auxiliary(self) -> frozenset[str]:
+        by_name = self._by_name
         needed, stack = set(), [self.output]
         while stack:
             name = stack.pop()
@@ -78,6 +84,24 @@ class Network:
                 needed.add(name)
                 stack.extend(by_name[name].inputs)
         return frozenset(n.name for n in self.nodes if n.name not in needed)
+
+    @cached_property
+    def inference_nodes(self) -> tuple[Node, ...]:
+        """The nodes inference runs, in order: all but the auxiliary ones."""
+        aux = self._auxiliary
+        return tuple(n for n in self.nodes if n.name not in aux) if aux else self.nodes
+
+
+def last_uses(nodes) -> dict[str, int]:
+    """Index in ``nodes`` of the last node that reads each value; a value nobody reads is absent.
+
+    The liveness that the memory model and the torch bridge free tensors by.
+    """
+    last = {}
+    for index, node in enumerate(nodes):
+        for name in node.inputs:
+            last[name] = index
+    return last
 
 
 class NetworkBuilder:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .network import last_uses
+
 # calc layer type -> torch.nn class of the same name and the same constructor fields
 TORCH_LAYERS = (
     "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
@@ -131,10 +133,7 @@ def _plan(nodes, keep: frozenset):
     ``drop`` lists the values whose last consumer is this step (plus the step's own
     value when nothing consumes it); the output and the caller's input are never dropped.
     """
-    last_use = {}
-    for index, node in enumerate(nodes):
-        for name in node.inputs:
-            last_use[name] = index
+    last_use = last_uses(nodes)
     steps = []
     for index, node in enumerate(nodes):
         drop = [n for n in dict.fromkeys(node.inputs) if last_use[n] == index and n not in keep]
@@ -160,13 +159,12 @@ def _bridge_class():
             for node in nodes:
                 _attach(self, node.name, torch_layer(node.layer))
             modules = dict(self.named_modules())
-            aux = network.auxiliary()
             keep = frozenset({network.output, network.nodes[0].name})
             self._calc_name = network.name
             self._calc_input = network.nodes[0].name
             self._calc_output = network.output
             self._calc_modules = modules  # a plain dict: not registered twice
-            self._calc_steps = _plan([n for n in nodes if n.name not in aux], keep)
+            self._calc_steps = _plan(network.inference_nodes[1:], keep)
             self._calc_all_steps = _plan(nodes, keep)
 
         def forward(self, x):

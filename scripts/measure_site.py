@@ -1,6 +1,7 @@
 """Measure the built site in the system's Chromium: what a reader waits for, and what they download.
 
     .venv/bin/python scripts/measure_site.py [--site DIR] [--runs 5] [--out results.json]
+    .venv/bin/python scripts/measure_site.py --compare SITE [SITE ...] [--runs 5]
 
 Builds the site (``mkdocs build --strict``) unless ``--site`` names a built one, serves it
 on 127.0.0.1 with Python's http.server (no compression, no network latency: the times
@@ -29,21 +30,24 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import http.server
 import importlib.metadata
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import (ALL_LIVE_JS, CHROMIUM_FLAGS, START_TIMEOUT_MS,  # noqa: E402
+from browser_support import (ALL_LIVE_JS, CHROMIUM_FLAGS, START_TIMEOUT_MS,
                              chromium_executable, serve, served_size)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 try:
     import brotli
@@ -382,6 +386,153 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+# --- --compare: start-up of several built sites side by side -----------------------------
+
+
+# Records when the first calculator on the page turns ready (or fails).
+STARTUP_OBSERVER_JS = """
+new MutationObserver((changes, observer) => {
+  for (const change of changes) {
+    const state = change.target.dataset?.calcState;
+    if (state === "ready" || state === "error") {
+      window.__calcState = state;
+      window.__calcAt = performance.now();
+      observer.disconnect();
+      return;
+    }
+  }
+}).observe(document, {subtree: true, attributeFilter: ["data-calc-state"]});
+"""
+
+STOCK_BARE_PAGE = b"""<!doctype html><title>bare Pyodide</title>
+<div data-calc="bare" data-calc-state="loading"></div>
+<script type="module">
+  const worker = new Worker("worker.js", { type: "module" });
+  worker.onmessage = ({ data }) => {
+    document.querySelector("[data-calc]").dataset.calcState = data === "ready" ? "ready" : "error";
+  };
+</script>
+"""
+STOCK_BARE_WORKER = b"""
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href })
+  .then(() => postMessage("ready"), (error) => postMessage(String(error)));
+"""
+
+
+class _CompareHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves /<n>/... from the n-th site, /bare/ from memory and node_modules/pyodide."""
+
+    sites: list[Path] = []
+
+    def translate_path(self, path):
+        parts = path.split("?")[0].split("#")[0].lstrip("/").split("/", 1)
+        rest = parts[1] if len(parts) > 1 else ""
+        if parts[0] == "bare" and rest.startswith("pyodide/"):
+            return str(ROOT / "node_modules" / "pyodide" / rest.removeprefix("pyodide/"))
+        if parts[0].isdigit() and int(parts[0]) < len(self.sites):
+            base = self.sites[int(parts[0])]
+            return str(base / rest) if not rest.endswith("/") and rest else str(base / rest / "index.html")
+        return str(Path("/nonexistent"))
+
+    def do_GET(self):
+        bare = {"/bare/": (STOCK_BARE_PAGE, "text/html"), "/bare/worker.js": (STOCK_BARE_WORKER, "text/javascript")}
+        if self.path in bare:
+            body, kind = bare[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format, *args):
+        pass
+
+
+def _startup_visit(page, url: str, timeout_ms: int) -> tuple[float, int]:
+    """Milliseconds from navigation start to the first ready calculator; bytes fetched."""
+    fetched = []
+
+    def on_response(response):  # the worker's requests included
+        fetched.append(response)
+
+    page.on("response", on_response)
+    page.goto(url)
+    page.wait_for_function("window.__calcState !== undefined", timeout=timeout_ms)
+    state, at = page.evaluate("[window.__calcState, window.__calcAt]")
+    page.remove_listener("response", on_response)
+    if state != "ready":
+        raise RuntimeError(f"{url}: calculators failed to start")
+    return at, sum(served_size(response.request) for response in fetched)
+
+
+def _startup_measure(playwright, url: str, timeout_ms: int) -> tuple[float, list[float], int]:
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=chromium_executable(), args=list(CHROMIUM_FLAGS),
+            headless=True)
+        try:
+            context.add_init_script(STARTUP_OBSERVER_JS)
+            page = context.new_page()
+            cold, size = _startup_visit(page, url, timeout_ms)
+            warm = [_startup_visit(page, url, timeout_ms)[0] for _ in range(2)]
+        finally:
+            context.close()
+    return cold, warm, size
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.0f} ({min(values):.0f}-{max(values):.0f})"
+
+
+def compare(sites: list[Path], runs: int, page_path: str, bare: bool, timeout: float):
+    """Time to the first live calculator of built sites side by side, and of stock Pyodide.
+
+    All sites are served on one loopback server, each under its own path; per run, in an order
+    shuffled per run (the machines are shared and noisy), every variant is opened with a fresh
+    profile (cold), then twice more in the same profile (warm). "bare Pyodide" is a page whose
+    worker calls ``loadPyodide()`` on the stock files of node_modules/pyodide: the floor a site
+    shipping Pyodide's own files would start from.
+    """
+    from playwright.sync_api import sync_playwright
+
+    _CompareHandler.sites = [site.resolve() for site in sites]
+    for site in _CompareHandler.sites:
+        if not (site / page_path / "index.html").is_file():
+            sys.exit(f"{site} has no {page_path}index.html: build it first")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CompareHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    variants = {f"{n}: {site}": f"{base}/{n}/{page_path}" for n, site in enumerate(sites)}
+    if bare:
+        variants["bare Pyodide"] = f"{base}/bare/"
+    results = {name: {"cold": [], "warm": [], "bytes": []} for name in variants}
+    load_before = os.getloadavg()[0]
+    try:
+        with sync_playwright() as playwright:
+            for run in range(runs):
+                order = list(variants)
+                random.shuffle(order)
+                for name in order:
+                    cold, warm, size = _startup_measure(playwright, variants[name],
+                                                        timeout * 1000)
+                    results[name]["cold"].append(cold)
+                    results[name]["warm"].extend(warm)
+                    results[name]["bytes"].append(size)
+                    print(f"run {run + 1}: {name}: cold {cold:.0f} ms, warm "
+                          f"{', '.join(f'{w:.0f}' for w in warm)} ms", file=sys.stderr)
+    finally:
+        server.shutdown()
+    print(f"Load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+          f"{runs} runs.")
+    print(f"{'variant':40} {'cold ms, median (range)':>24} {'warm ms':>20} {'cold bytes':>12}")
+    for name, r in results.items():
+        print(f"{name:40} {_spread(r['cold']):>24} {_spread(r['warm']):>20} "
+              f"{statistics.median(r['bytes']):>12,.0f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build one now)")
@@ -389,9 +540,18 @@ def main(argv=None):
     parser.add_argument("--changes", type=int, default=20,
                         help="input changes per calculator per run (default 20)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--compare", type=Path, nargs="+", metavar="SITE",
+                        help="instead: time to live calculators of these built sites side by "
+                             "side, and of stock Pyodide alone (see compare())")
+    parser.add_argument("--no-bare", action="store_true", help="--compare: leave out Pyodide "
+                        "alone")
+    parser.add_argument("--timeout", type=float, default=60, help="--compare: seconds per visit")
     args = parser.parse_args(argv)
     if chromium_executable() is None:
         sys.exit("Chromium not found: apt-get install chromium (or set CHROMIUM)")
+    if args.compare:
+        compare(args.compare, args.runs, CHAPTER, not args.no_bare, args.timeout)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:

@@ -1,10 +1,13 @@
 """The CLI: readable tables, JSON, and clean errors with exit status 2 (never a traceback)."""
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from calc import cli
 
@@ -52,3 +55,129 @@ def test_module_entry_point_has_no_traceback():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: size must be >= 1, got -5"
+
+
+# --- hostile input: every command ends with 0 or 2 and a one-line message, never a traceback ---
+
+def test_pool_stride_defaults_to_the_kernel(capsys):
+    assert run(capsys, "pool", "112", "-k", "3") == (0, "37\n", run(capsys, "pool", "112", "-k",
+                                                                     "3", "-s", "3")[2])
+    assert run(capsys, "pool", "8", "-k", "2")[:2] == (0, "4\n")
+
+
+@pytest.mark.parametrize("number", ["+-3", "\u00b2", "\uff13", "1" * 5000, "3.0", "0x10", " ", "",
+                                    "1e3", "\u0663"])
+def test_numbers_follow_one_ascii_rule(capsys, number):
+    for argv in (["conv", number, "-k", "3"], ["conv", "32", "-k", number],
+                 ["summary", "resnet18", "--num-classes", number],
+                 ["summary", "resnet18", "--batch", number],
+                 ["solve", "8", "4", "--max-stride", number],
+                 ["summary", "resnet", "--set", f"groups={number}"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "", argv
+        assert err.startswith("error: ") and err.count("\n") == 1, (argv, err)
+
+
+def test_conv_prints_the_pages_warnings(capsys):
+    code, out, err = run(capsys, "conv", "224", "-k", "11", "-s", "4")
+    assert (code, out) == (0, "54\n")
+    assert err.startswith("warning: Never read: the last 1 row and column of the input.")
+    code, out, err = run(capsys, "conv-transpose", "4", "-k", "3", "-s", "2", "-p", "1", "--json")
+    result = json.loads(out)
+    assert result["output"] == 7 and "Uneven overlap" in result["warnings"][0] and err == ""
+    code, out, err = run(capsys, "pool", "5", "-k", "2", "-s", "2", "--ceil-mode")
+    assert out == "3\n" and "hangs 1 row and column past the padded input" in err
+
+
+def test_absurd_requests_are_bounded(capsys):
+    code, out, err = run(capsys, "padding", "1", "1", "-k", "1", "-s", "1048576")
+    assert code == 0 and len(out) < 200 and "0 to 524287 (524288 values)" in out
+    code, out, err = run(capsys, "padding", "1", "1", "-k", "1", "-s", "1048576", "--json")
+    assert code == 2 and "524288 paddings match" in err
+    code, out, err = run(capsys, "solve", "1", "1", "--max-kernel-size", "64", "--max-stride",
+                         "64", "--max-padding", "64")
+    assert code == 0 and out.count("\n") == 1 + 1000 + 1 and "more not shown" in out
+
+
+def test_family_knobs_from_the_command_line(capsys):
+    code, out, err = run(capsys, "summary", "resnet", "--set", "block=bottleneck", "--set",
+                         "layers=2,3,4,2", "--input", "3x160x160", "--json")
+    s = json.loads(out)
+    assert code == 0 and s["input"] == [3, 160, 160] and s["name"] == "resnet"
+    assert sum(1 for r in s["layers"] if r["name"].endswith(".conv3")) == 2 + 3 + 4 + 2
+    for argv, message in [
+            (["summary", "resnet", "--set", "block=plain"], "block must be one of basic"),
+            (["summary", "resnet", "--set", "layers=3,-4,6,3"], "layers[1] must be >= 1"),
+            (["summary", "resnet", "--set", "foo=1"], "resnet has no argument 'foo'"),
+            (["summary", "resnet", "--set", "layers"], "--set must be NAME=VALUE"),
+            (["summary", "resnet50", "--set", "layers=2,2,2,2"], "layers is 3,4,6,3 in this model"),
+            (["summary", "densenet", "--set", "growth_rate=0"], "growth_rate must be >= 1"),
+            (["summary", "vgg", "--set", "cfg=F"], "cfg must be one of"),
+            (["summary", "cifar_densenet", "--set", "compression=1.5"], "compression must be")]:
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and message in err, (argv, err)
+
+
+def test_closed_pipe_and_full_disk_end_quietly():
+    calc = [sys.executable, "-m", "calc"]
+    proc = subprocess.run(" ".join(calc + ["models"]) + " | head -1", shell=True,
+                          capture_output=True, text=True)
+    assert proc.stdout == "Models:\n" and "Traceback" not in proc.stderr
+    proc = subprocess.run(calc + ["summary", "densenet201"], stdout=open("/dev/full", "w"),
+                          stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+@st.composite
+def argv(draw):
+    """Any subcommand with any of its options, holding numbers, text and hostile strings."""
+    value = st.one_of(st.integers(-10**6, 10**6).map(str), st.sampled_from(
+        ["0", "1", "3", "224", "224x192", "3x224x224", "7x1", "-1", "1e9", "abc", "<b>", "",
+         "+-3", "\u00b2", "\uff13", "9" * 40, "1,2", "x", "3x", "float16", "resnet18"]),
+        st.text(max_size=8))
+    command = draw(st.sampled_from(["conv", "pool", "conv-transpose", "padding", "solve",
+                                    "summary", "models"]))
+    positional = {"conv": 1, "pool": 1, "conv-transpose": 1, "padding": 2, "solve": 2,
+                  "summary": 1, "models": 0}[command]
+    options = {"conv": ["-k", "-s", "-p", "-d"], "pool": ["-k", "-s", "-p", "-d"],
+               "conv-transpose": ["-k", "-s", "-p", "-d", "--output-padding"],
+               "padding": ["-k", "-s", "-d"],
+               "solve": ["--max-kernel-size", "--max-stride", "--max-padding", "--dilation"],
+               "summary": ["--input", "--num-classes", "--batch", "--dtype", "--set"],
+               "models": []}[command]
+    args = [command]
+    if command == "summary":
+        args.append(draw(st.sampled_from(["resnet18", "resnet", "vgg", "alexnet", "wrn_16_2",
+                                          "cifar_resnet_20", "googlenet", "nope", "<i>"])))
+    else:
+        args += [draw(value) for _ in range(positional)]
+    for option in draw(st.lists(st.sampled_from(options), max_size=4, unique=True)) if options \
+            else []:
+        if option == "--set":
+            args += [option, draw(st.sampled_from(["layers", "block", "groups", "cfg", "variant",
+                                                   "x", ""])) + "=" + draw(value)]
+        else:
+            args += [option, draw(value)]
+    if command in ("conv", "pool", "conv-transpose", "padding") and "-k" not in args:
+        args += ["-k", draw(value)]
+    flags = {"pool": ["--ceil-mode", "--json"], "solve": ["--transpose", "--json"],
+             "summary": ["--json"], "models": ["--json"], "padding": ["--json"],
+             "conv": ["--json"], "conv-transpose": ["--json"]}[command]
+    args += draw(st.lists(st.sampled_from(flags), max_size=2, unique=True))
+    return args
+
+
+@settings(max_examples=300)
+@given(argv())
+def test_fuzz_every_command_exits_0_or_2_without_traceback(args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(args)
+        except SystemExit as exit_:    # argparse: a missing or malformed option
+            code = exit_.code
+    assert code in (0, 2), (args, code, err.getvalue())
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().strip().splitlines()[-1].startswith(("error: ", "calc ")), args

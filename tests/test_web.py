@@ -88,3 +88,22 @@ def test_render_calculator_form(echo):
 def test_bad_defaults_raise(echo, defaults, message):
     with pytest.raises(CalcError, match=message):
         web.render_calculator("test-echo", defaults)
+
+
+@pytest.mark.parametrize("params", ["[" * 100000, "{" * 50000, '{"a": ' * 30000,
+                                    '{"size": "' + "9" * 2_000_000 + '"}', "\ud800", 12, None,
+                                    [1, 2], {"size": float("nan")}])
+def test_run_never_raises_on_hostile_json(params):
+    for calc_id in sorted(web.CALCULATORS):
+        out = web.run(calc_id, params)
+        assert out.startswith("<"), out[:80]
+        assert "internal error" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("text", ["+-3", "\u00b2", "\uff13", "9" * 5000, "1_000", " 1 2 ",
+                                  "0x10", "\u0663"])
+def test_numbers_follow_one_ascii_rule(text):
+    with pytest.raises(CalcError, match="^size must be a whole number"):
+        parse_params(ECHO, {"size": text})
+    out = web.run("conv-output", json.dumps({"size": text}))
+    assert "size must be a whole number" in out and "internal error" not in out

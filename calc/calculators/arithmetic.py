@@ -119,7 +119,7 @@ def conv_output(v: dict) -> str:
         parts.append(formula(label, _conv_text(axis)))
         notes += window_warnings(axis, label)
         for index in AXIS_INDEXES[label]:
-            masks[index] = axis.read
+            masks[index] = axis.read_mask()
     parts += _channels_line(v, out_hw)
     figure = _figure(v, out_hw, (masks[0], masks[1]),
                      f"Convolution of a {_hw(v['size'])} input into a {_hw(out_hw)} output",
@@ -176,7 +176,7 @@ def pool_output(v: dict) -> str:
         rows.append((label, floor_o, ceil_o))
         notes += window_warnings(axis, label)
         for index in AXIS_INDEXES[label]:
-            masks[index] = axis.read
+            masks[index] = axis.read_mask()
     table = html.table(("axis", "ceil_mode=False", "ceil_mode=True"),
                        [(label, f, c) for label, f, c in rows], numeric=(1, 2))
     parts.insert(0, table)
@@ -239,7 +239,7 @@ def _transpose_axis(label, i, k, s, p, a, d, o):
     else:
         which = ""
     axis = coverage.transpose_axis(i, k, s, p, a, d)
-    return text, equivalent, which, axis.fed, transpose_warnings(axis, label)
+    return text, equivalent, which, axis.fed_mask(), transpose_warnings(axis, label)
 
 
 def _cells(n: int) -> str:

@@ -56,13 +56,12 @@ def transpose_warnings(a: TransposeAxis, axis: str) -> list[str]:
                      f"{a.stride} leaves gaps between kernel footprints): they hold only the "
                      "bias.")
     if a.uneven:
-        taps = a.taps_per_phase
         cause = (f"kernel_size {a.kernel_size} is not divisible by stride {a.stride}"
                  if a.dilation == 1 else
                  f"with dilation {a.dilation}, the taps of kernel_size {a.kernel_size} do not "
                  f"divide evenly among the {a.stride} stride phases")
         notes.append(f"Uneven overlap along the {axis}: {cause}, so output {AXIS_WORD[axis]} "
-                     f"receive {min(taps)} or {max(taps)} kernel taps in a repeating pattern, "
+                     f"receive {a.taps_min} or {a.taps_max} kernel taps in a repeating pattern, "
                      "the source of checkerboard artifacts (Odena, Dumoulin & Olah, "
                      "Distill 2016).")
     return notes

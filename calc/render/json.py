@@ -6,12 +6,7 @@ from dataclasses import asdict
 
 from ..memory import Memory
 from ..summary import Summary
-
-
-def rf_dict(rf):
-    if rf is None:
-        return None
-    return {"size": list(rf.size), "stride": list(rf.stride), "padding": list(rf.padding)}
+from .columns import rf_dict, row_dict
 
 
 def memory_dict(mem: Memory) -> dict:
@@ -19,15 +14,7 @@ def memory_dict(mem: Memory) -> dict:
 
 
 def summary_dict(summary: Summary, mem: Memory | None = None) -> dict:
-    layers = []
-    for r in summary.rows:
-        row = {"name": r.name, "type": r.type, "output": list(r.output), "params": r.params,
-               "macs": r.macs, "activations": r.activations}
-        if r.rf is not None:
-            row["rf"] = rf_dict(r.rf)
-        if r.auxiliary:
-            row["auxiliary"] = True
-        layers.append(row)
+    layers = [row_dict(r) for r in summary.rows]
     out = {
         "name": summary.name,
         "input": list(summary.input),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..memory import Memory
 from ..summary import Summary
 from . import html, numbers
-from .text import rf_cell
+from .columns import SHOWN, cells
 
 
 def totals_html(summary: Summary, mem: Memory) -> str:
@@ -32,11 +32,9 @@ def totals_html(summary: Summary, mem: Memory) -> str:
 
 
 def layers_html(summary: Summary, open_: bool = False) -> str:
-    rows = [(r.name + (" (aux)" if r.auxiliary else ""), r.type, numbers.shape(r.output),
-             numbers.grouped(r.params) if r.params else "", numbers.si(r.macs) if r.macs else "",
-             rf_cell(r.rf)) for r in summary.rows]
-    table = html.table(("Layer", "Type", "Output", "Params", "MACs", "RF size/stride/padding"),
-                       rows, numeric={3, 4})
+    rows = cells(summary.rows)
+    table = html.table([c.title for c in SHOWN], rows,
+                       numeric={i for i, c in enumerate(SHOWN) if c.numeric})
     return (f"<details{' open' if open_ else ''}><summary>All {len(rows)} layers</summary>"
             f'<div class="calc-scroll">{table}</div></details>')
 

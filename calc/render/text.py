@@ -5,13 +5,7 @@ from __future__ import annotations
 from ..memory import Memory
 from ..summary import Summary
 from . import numbers
-
-
-def rf_cell(rf) -> str:
-    """``size/stride/padding``, each ``7`` or ``7x1`` (h x w); blank when undefined."""
-    if rf is None:
-        return ""
-    return "/".join(numbers.pair(v) for v in (rf.size, rf.stride, rf.padding))
+from .columns import SHOWN, cells
 
 
 def memory_lines(mem: Memory) -> list[str]:
@@ -24,13 +18,11 @@ def memory_lines(mem: Memory) -> list[str]:
 
 
 def summary_table(summary: Summary, mem: Memory | None = None) -> str:
-    header = ("Layer", "Type", "Output", "Params", "MACs", "RF size/stride/padding")
-    rows = [(("  (aux) " if r.auxiliary else "") + r.name, r.type, numbers.shape(r.output),
-             numbers.grouped(r.params) if r.params else "-",
-             numbers.si(r.macs) if r.macs else "-", rf_cell(r.rf)) for r in summary.rows]
+    header = tuple(c.title for c in SHOWN)
+    rows = cells(summary.rows)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(header)]
-    right = {3, 4}
+    right = {i for i, c in enumerate(SHOWN) if c.numeric}
 
     def line(cells):
         return "  ".join(c.rjust(w) if i in right else c.ljust(w)

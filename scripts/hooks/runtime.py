@@ -44,9 +44,8 @@ CACHE_KEEP = 4                          # entries kept: the newest, by time of u
 KATEX_FILES = ("katex.min.js", "katex.min.css", "fonts")
 JS_DIR = "assets/javascripts"          # where calc.js and calc-worker.js live, in docs/ and site/
 WORKER = "calc-worker.js"
-# The browser's entry points into calc: the web module and, through its lazy
-# import, every calculator module.
-ENTRY_MODULES = ("calc.web", "calc.calculators")
+# The browser's entry point into calc: the web module (it imports every calculator).
+ENTRY_MODULES = ("calc.web",)
 
 
 class _State:

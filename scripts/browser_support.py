@@ -1,5 +1,5 @@
 """Driving the system's Chromium with Playwright: shared by the browser tier
-(tests/test_browser.py), scripts/measure_site.py and scripts/measure_startup.py.
+(tests/test_browser.py) and scripts/measure_site.py.
 
 Playwright's own browser downloads are never used: Debian's ``chromium`` package is
 driven through ``executable_path`` (``CHROMIUM=/path/to/chromium`` overrides the search
