@@ -8,7 +8,9 @@ in one order, with no import side effects.
 
 from __future__ import annotations
 
+from . import families
 from .arithmetic import CONV_OUTPUT, CONV_TRANSPOSE_OUTPUT, POOL_OUTPUT
+from .inception_module import INCEPTION_MODULE
 from .network import NETWORK_SUMMARY
 from .solvers import INVERSE_SOLVER, PADDING_SOLVER
 from .spec import Calculator, Field, parse_params
@@ -25,7 +27,7 @@ def _registry(*calculators: Calculator) -> dict[str, Calculator]:
 
 CALCULATORS: dict[str, Calculator] = _registry(
     CONV_OUTPUT, POOL_OUTPUT, CONV_TRANSPOSE_OUTPUT, PADDING_SOLVER, INVERSE_SOLVER,
-    NETWORK_SUMMARY,
+    NETWORK_SUMMARY, INCEPTION_MODULE, *families.CALCULATORS,
 )
 
 __all__ = ["CALCULATORS", "Calculator", "Field", "parse_params"]

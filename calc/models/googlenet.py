@@ -22,6 +22,7 @@ from ..layers import AdaptiveAvgPool2d, Dropout, Flatten, Linear, MaxPool2d
 from ..network import Network, NetworkBuilder, Tensor
 from ._blocks import (IMAGENET_SHAPE, RELU, VARIANTS, basic_conv2d, classes, input_shape_knob,
                       num_classes_knob, variant_knob)
+from . import googlenet_paper as paper
 from .googlenet_paper import INCEPTION, paper_network
 from .registry import Family, Knob, register, register_family
 
@@ -38,6 +39,29 @@ def inception(g: NetworkBuilder, prefix: str, x: Tensor, ch1x1: int, ch3x3red: i
     b4 = g.layer(f"{prefix}.branch4.0", MaxPool2d(3, 1, 1, ceil_mode=True), x)
     b4 = basic_conv2d(g, f"{prefix}.branch4.1", b4, pool_proj, kernel_size=1)
     return g.concat(f"{prefix}.cat", b1, b2, b3, b4)
+
+
+def inception_module(in_channels: int, size, ch1x1: int, ch3x3red: int, ch3x3: int,
+                     ch5x5red: int, ch5x5: int, pool_proj: int, *, variant: str = "paper",
+                     reductions: bool = True) -> Network:
+    """One Inception module on a ``(in_channels, h, w)`` input, as a network of its own.
+
+    ``variant="paper"``: Figure 2(b), convs with bias and ReLU, a 5x5 conv in the third
+    branch; ``"torchvision"``: its ``Inception`` block (BasicConv2d, a 3x3 conv there).
+    ``reductions=False`` gives the paper's Figure 2(a), the naive module without the 1x1
+    reductions (``ch3x3red``, ``ch5x5red`` and ``pool_proj`` are then unused)."""
+    variant = validate.choice("variant", variant, VARIANTS)
+    reductions = validate.boolean("reductions", reductions)
+    h, w = validate.pair("size", size, 1)
+    g = NetworkBuilder("inception_module", (in_channels, h, w))
+    if not reductions:
+        x = paper.naive_inception(g, "module", g.input, ch1x1, ch3x3, ch5x5)
+    elif variant == "paper":
+        x = paper.inception(g, "module", g.input, ch1x1, ch3x3red, ch3x3, ch5x5red,
+                                      ch5x5, pool_proj)
+    else:
+        x = inception(g, "module", g.input, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj)
+    return g.build(x)
 
 
 def inception_aux(g: NetworkBuilder, prefix: str, x: Tensor, num_classes: int,

@@ -57,6 +57,7 @@ from ._blocks import RELU, classes
 
 # Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
 # torchvision's googlenet keeps these widths.
+WIDTHS = ("ch1x1", "ch3x3red", "ch3x3", "ch5x5red", "ch5x5", "pool_proj")
 INCEPTION = {
     "inception3a": (64, 96, 128, 16, 32, 32),
     "inception3b": (128, 128, 192, 32, 96, 64),
@@ -70,6 +71,17 @@ INCEPTION = {
 }
 
 # bvlc_googlenet: local_size 5, alpha 1e-4, beta 0.75 (Caffe divides alpha by size, as PyTorch does)
+# Table 1's last two columns as printed: "params" (in K) and "ops" (multiply-adds, in M), by
+# row; the stem's 1x1 and 3x3 convs share one row. See the module docstring for how they
+# compare with the network.
+TABLE_1_PRINTED = {
+    "conv1": (2.7, 34), "conv2+conv3": (112, 360),
+    "inception3a": (159, 128), "inception3b": (380, 304), "inception4a": (364, 73),
+    "inception4b": (437, 88), "inception4c": (463, 100), "inception4d": (580, 119),
+    "inception4e": (840, 170), "inception5a": (1072, 54), "inception5b": (1388, 71),
+    "fc": (1000, 1),
+}
+
 LRN = LocalResponseNorm(5, 1e-4, 0.75, 1.0)
 MAX_POOL = MaxPool2d(3, 2, ceil_mode=True)
 
@@ -92,6 +104,17 @@ def inception(g: NetworkBuilder, prefix: str, x: Tensor, ch1x1: int, ch3x3red: i
     b3 = conv_relu(g, f"{prefix}.branch3.1", b3, ch5x5, 5)
     b4 = g.layer(f"{prefix}.branch4.0", MaxPool2d(3, 1, 1, ceil_mode=True), x)
     b4 = conv_relu(g, f"{prefix}.branch4.1", b4, pool_proj, 1)
+    return g.concat(f"{prefix}.cat", b1, b2, b3, b4)
+
+
+def naive_inception(g: NetworkBuilder, prefix: str, x: Tensor, ch1x1: int, ch3x3: int,
+                    ch5x5: int) -> Tensor:
+    """Figure 2(a), the "naive version": 1x1, 3x3 and 5x5 convs and a 3x3 max pool side by side
+    on the input, no 1x1 reductions; the pool passes every input channel through."""
+    b1 = conv_relu(g, f"{prefix}.branch1", x, ch1x1, 1)
+    b2 = conv_relu(g, f"{prefix}.branch2", x, ch3x3, 3)
+    b3 = conv_relu(g, f"{prefix}.branch3", x, ch5x5, 5)
+    b4 = g.layer(f"{prefix}.branch4", MaxPool2d(3, 1, 1, ceil_mode=True), x)
     return g.concat(f"{prefix}.cat", b1, b2, b3, b4)
 
 

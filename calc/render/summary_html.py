@@ -41,3 +41,9 @@ def layers_html(summary: Summary, open_: bool = False) -> str:
 
 def summary_html(summary: Summary, mem: Memory) -> str:
     return totals_html(summary, mem) + layers_html(summary)
+
+
+def family_summary_html(summary: Summary, mem: Memory, warnings=()) -> str:
+    """A family calculator's result: totals and memory, the design warnings, the layers."""
+    return (totals_html(summary, mem) + html.warnings(list(warnings))
+            + layers_html(summary))

@@ -1,0 +1,109 @@
+"""Design checks of a whole network: what a seasoned designer would flag, as data.
+
+Each :class:`Finding` names the node, the rule it breaks and the facts behind it (the
+:mod:`calc.coverage` of the layer's axes); :mod:`calc.render.checks_text` words them and
+says what to do. The rules:
+
+* ``dropped``: the floor drops the last rows or columns of a layer's input: no window
+  reads them (AlexNet's conv1 on the paper's stated 224x224);
+* ``gaps``: the stride exceeds the kernel, so cells between windows are never read (a
+  1x1 convolution with stride 2 reads one pixel in four: ResNet's projection shortcuts);
+* ``blind``: outputs whose window holds only padding;
+* ``overhang``: ceil-mode windows that hang past the padded input (PyTorch clips them);
+* ``uneven``: a transposed convolution whose kernel taps divide unevenly among the stride
+  phases (checkerboard artifacts), or leave some outputs without input;
+* ``tiny``: a convolution with a kernel larger than 1x1 applied to a 1x1 map: all of its
+  taps but the centre read padding;
+* ``enlarged``: adaptive pooling to an output larger than its input repeats pixels
+  (torchvision's VGG and AlexNet on small inputs feed their first FC layer copies);
+* ``small_field``: the receptive field of the last spatial layer covers less than half of
+  the input along an axis: the network cannot see an object that fills the image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .coverage import TransposeAxis, WindowAxis, transpose_axis, window_axis
+from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, _AdaptivePool2d
+from .network import Network
+from .receptive_field import receptive_fields
+
+RULES = ("dropped", "gaps", "blind", "overhang", "uneven", "tiny", "enlarged", "small_field")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken at one node. ``axes`` is the ``(height, width)`` coverage of the
+    layer (``None`` for ``small_field``); ``value`` a rule's number (field size for
+    ``small_field``)."""
+    rule: str
+    node: str
+    layer: str
+    input: tuple
+    output: tuple
+    axes: tuple | None = None
+    value: tuple = ()
+
+
+def _window_axes(layer, shape) -> tuple[WindowAxis, WindowAxis]:
+    pooling = not isinstance(layer, Conv2d)
+    dilation = getattr(layer, "dilation", (1, 1))
+    ceil_mode = getattr(layer, "ceil_mode", False)
+    return tuple(window_axis(shape[1 + a], layer.kernel_size[a], layer.stride[a],
+                             layer.padding[a], dilation[a], ceil_mode, pooling) for a in (0, 1))
+
+
+def _transpose_axes(layer, shape) -> tuple[TransposeAxis, TransposeAxis]:
+    return tuple(transpose_axis(shape[1 + a], layer.kernel_size[a], layer.stride[a],
+                                layer.padding[a], layer.output_padding[a], layer.dilation[a])
+                 for a in (0, 1))
+
+
+def _layer_findings(node) -> list[Finding]:
+    layer, shape = node.layer, node.input_shapes[0] if node.input_shapes else ()
+    found = []
+
+    def add(rule, axes, value=()):
+        found.append(Finding(rule, node.name, layer.type, shape, node.output_shape, axes, value))
+
+    if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
+        axes = _window_axes(layer, shape)
+        if any(a.tail and not a.holes for a in axes):   # with holes, the tail is one of them
+            add("dropped", axes)
+        if any(a.holes for a in axes):
+            add("gaps", axes)
+        if any(a.blind for a in axes):
+            add("blind", axes)
+        if any(a.ceil_mode and a.overhang for a in axes):
+            add("overhang", axes)
+        if isinstance(layer, Conv2d) and shape[1:] == (1, 1) and layer.kernel_size != (1, 1):
+            add("tiny", axes)
+    elif isinstance(layer, _AdaptivePool2d) and len(shape) == 3 and \
+            any(o > i for o, i in zip(layer.output_size, shape[1:])):
+        add("enlarged", None)
+    elif isinstance(layer, ConvTranspose2d):
+        axes = _transpose_axes(layer, shape)
+        if any(a.uneven or a.gaps or a.beyond for a in axes):
+            add("uneven", axes)
+    return found
+
+
+def check(network: Network) -> tuple[Finding, ...]:
+    """Every finding of ``network``, in node order, rule by rule within a node."""
+    aux = network.auxiliary()
+    findings = []
+    last_spatial = None
+    for node in network.nodes[1:]:
+        findings += _layer_findings(node)
+        if node.name not in aux and len(node.output_shape) == 3 and \
+                isinstance(node.layer, (Conv2d, MaxPool2d, AvgPool2d)):
+            last_spatial = node
+    if last_spatial is not None and len(network.input_shape) == 3:
+        field = receptive_fields(network)[0].get(last_spatial.name)
+        size = network.input_shape[1:]
+        if field is not None and any(2 * r < s for r, s in zip(field.size, size)):
+            findings.append(Finding("small_field", last_spatial.name, last_spatial.layer.type,
+                                    network.input_shape, last_spatial.output_shape, None,
+                                    field.size))
+    return tuple(findings)

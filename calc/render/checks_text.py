@@ -1,0 +1,100 @@
+"""Words for :mod:`calc.checks`: one warning per rule, naming the layers and the fix.
+
+Findings of one rule are grouped: the sentence states the rule once, names the first
+layers with their numbers, and counts the rest.
+"""
+
+from __future__ import annotations
+
+from ..checks import Finding
+from . import numbers
+
+SHOWN = 4   # layers named per rule; the rest are counted
+
+_FIX = {
+    "dropped": "choose an input size for which (i + 2p - k) is a multiple of the stride "
+               "(AlexNet: 227, not 224), or pad",
+    "gaps": "use a kernel at least as large as the stride, or pool before the strided layer "
+            "(ResNet-D's average-pooled shortcut)",
+    "blind": "use less padding than the kernel's span",
+    "overhang": "no harm in PyTorch, which clips the window, but other frameworks may size "
+                "the output differently",
+    "uneven": "make the kernel size a multiple of the stride (DCGAN: 4 with stride 2), or "
+              "resize then convolve (Odena et al. 2016)",
+    "tiny": "end the convolutions before the map reaches 1x1, or use 1x1 kernels there; a "
+            "larger input also helps",
+    "small_field": "add depth or stride (or dilation) before the head, or use a smaller input",
+    "enlarged": "use an input large enough for the map to reach the pooling's output size; "
+                "a smaller pooling output would do the same with fewer weights after it",
+}
+
+
+def _hw(shape) -> str:
+    return numbers.shape(shape[1:]) if len(shape) == 3 else numbers.shape(shape)
+
+
+def _axes_text(f: Finding, what) -> str:
+    h, w = f.axes
+    hv, wv = what(h), what(w)
+    if hv == wv:
+        return f"{hv} row{'s' if hv != 1 else ''} and column{'s' if hv != 1 else ''}" if hv \
+            else ""
+    return ", ".join(t for t in (f"{hv} row{'s' if hv != 1 else ''}" if hv else "",
+                                 f"{wv} column{'s' if wv != 1 else ''}" if wv else "") if t)
+
+
+def _detail(f: Finding) -> str:
+    where = f"{f.node} ({_hw(f.input)} \u2192 {_hw(f.output)})"
+    if f.rule == "dropped":
+        last = _axes_text(f, lambda a: a.tail)
+        return f"{where}: the last {last}" if not last.startswith("1 ") else \
+            f"{where}: the last {last[2:]}"
+    if f.rule == "gaps":
+        h, w = f.axes
+        read = (f.input[1] - h.unread) * (f.input[2] - w.unread)
+        return f"{where}: reads {read:,} of {f.input[1] * f.input[2]:,} pixels"
+    if f.rule == "blind":
+        return f"{where}: {_axes_text(f, lambda a: a.blind)} of the output"
+    if f.rule == "overhang":
+        return f"{where}: by {_axes_text(f, lambda a: a.overhang if a.ceil_mode else 0)}"
+    if f.rule == "uneven":
+        h, w = f.axes
+        taps = {(a.taps_min, a.taps_max) for a in (h, w)}
+        return f"{where}: " + ", ".join(f"{lo} or {hi} taps per output" for lo, hi in taps)
+    if f.rule == "tiny":
+        h, w = f.axes
+        return f"{f.node} ({numbers.pair((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
+    if f.rule == "enlarged":
+        return f"{where}"
+    if f.rule == "small_field":
+        return (f"{f.node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input")
+    return where
+
+
+_SENTENCE = {
+    "dropped": "The floor drops input rows or columns that no window reads",
+    "gaps": "The stride exceeds the kernel: pixels between windows are never read",
+    "blind": "Some outputs see only padding (their value is the bias alone)",
+    "overhang": "Ceil-mode windows hang past the padded input",
+    "uneven": "Transposed convolutions overlap unevenly (checkerboard artifacts)",
+    "tiny": "Convolutions larger than 1x1 run on a 1x1 map: every tap but the centre reads "
+            "padding",
+    "small_field": "The receptive field of the last spatial layer covers less than half the "
+                   "input",
+    "enlarged": "Adaptive pooling enlarges a map by repeating its pixels: the layer after it "
+                "sees copies",
+}
+
+
+def findings_text(findings) -> list[str]:
+    """One sentence per rule: the rule, up to :data:`SHOWN` layers with numbers, the fix."""
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    out = []
+    for rule, group in by_rule.items():
+        named = "; ".join(_detail(f) for f in group[:SHOWN])
+        more = f"; and {len(group) - SHOWN} more" if len(group) > SHOWN else ""
+        count = f"{len(group)} layer{'s' if len(group) > 1 else ''}"
+        out.append(f"{_SENTENCE[rule]} ({count}): {named}{more}. Fix: {_FIX[rule]}.")
+    return out
