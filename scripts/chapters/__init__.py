@@ -1,0 +1,71 @@
+"""Figures and tables of the chapters, made at build time from calc's numbers.
+
+A chapter module (``scripts/chapters/<chapter>.py``) registers functions:
+
+* ``@figure("vgg-params-and-macs")`` -> :class:`Figure`: an SVG drawn with matplotlib
+  (see :mod:`chapters.plot`), its alt text and caption;
+* ``@table("vgg-table-2")`` -> :class:`Table`: header, rows and caption; a paper's printed
+  values sit in their own columns, labelled as the paper's, beside calc's exact numbers.
+
+A page places them with fences (``scripts/hooks/chapter_blocks.py``)::
+
+    ```figure
+    id: vgg-params-and-macs
+    ```
+
+Keyword lines after ``id`` are passed to the function. An unknown id or a failing
+function stops the build with the page and the line. Tests import these modules and
+check every table against its source (``tests/test_chapters.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+FIGURES: dict[str, Callable[..., "Figure"]] = {}
+TABLES: dict[str, Callable[..., "Table"]] = {}
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg: str             # an <svg> element, text in currentColor (both palettes)
+    alt: str             # what the figure shows, for a reader who cannot see it
+    caption: str = ""    # plain text under the figure
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple, ...]          # cells: str or numbers (numbers are right-aligned)
+    caption: str = ""                # plain text above the table
+    notes: tuple[str, ...] = field(default=())   # plain text lines under the table
+
+
+def _register(registry: dict, kind: str, name: str):
+    def wrap(fn):
+        if name in registry:
+            raise RuntimeError(f"{kind} {name!r} registered twice")
+        registry[name] = fn
+        return fn
+    return wrap
+
+
+def figure(name: str):
+    """Decorator: register a figure function under ``name``."""
+    return _register(FIGURES, "figure", name)
+
+
+def table(name: str):
+    """Decorator: register a table function under ``name``."""
+    return _register(TABLES, "table", name)
+
+
+def load() -> None:
+    """Import every chapter module (each registers its figures and tables)."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_") and module.name != "plot":
+            importlib.import_module(f"{__name__}.{module.name}")
