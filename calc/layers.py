@@ -142,7 +142,8 @@ class Conv2d(Layer):
 class ConvTranspose2d(Layer):
     """Transposed convolution. ``params = Cin * Cout/groups * kh * kw (+ Cout bias)``;
     ``macs = Cin * Hin * Win * Cout/groups * kh * kw``: every input pixel scatters one
-    kernel (counted on the input grid, not stride^2 times more on the output grid)."""
+    kernel. Counted on the input grid: a count on the output grid is larger by
+    ``(Hout Wout) / (Hin Win)``, which is ``stride^2`` only when ``k - 2p + output_padding = s``."""
     in_channels: int
     out_channels: int
     kernel_size: tuple = 1

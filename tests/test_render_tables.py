@@ -15,7 +15,7 @@ import pytest
 from calc.models import get_model
 from calc.render import json as render_json
 from calc.render import text
-from calc.render.columns import SHOWN, SUMMARY_COLUMNS
+from calc.render.columns import SUMMARY_COLUMNS
 from calc.render.summary_html import summary_html
 from calc.summary import summarize
 
