@@ -17,7 +17,8 @@ iii. the bare Pyodide runtime: a page of its own whose module worker only runs
      library archive where the page's manifest names one), so that ready minus bare is
      the share of calc, the page and the worker protocol;
 iv.  (warm page) from an input event to the updated result in the DOM and to the frame
-     after it, per calculator, many changes;
+     after it, per calculator, many changes; then the same on the architecture chapters'
+     pages (``EXTRA_PAGES``), their family calculators switched between large members;
 v.   the bytes of the cold visit as served, and what gzip (level 9) and brotli
      (quality 11, if the ``brotli`` package is installed) make of the same files.
 
@@ -64,7 +65,14 @@ CHANGES = {
     "conv-transpose-output": ("stride", ("2", "3")),
     "padding-solver": ("target", ("100", "112")),
     "inverse-solver": ("target", ("56", "112")),
+    # the architecture chapters' calculators, on their pages (EXTRA_PAGES), at their largest
+    "alexnet": ("variant", ("paper", "torchvision")),
+    "vgg": ("cfg", ("E", "D")),
+    "inception-module": ("ch5x5", ("64", "32")),
+    "inception-v3": ("size", ("320", "299")),
 }
+# Pages whose calculators (iv) also times, in the same warm profile after the chapter.
+EXTRA_PAGES = ("basic-design/", "vgg/", "inception/")
 
 # Runs before the page's own scripts: timestamps of (i) and (ii), in ms since navigation.
 PAGE_PROBE_JS = """(() => {
@@ -284,9 +292,16 @@ def measure(site: Path, runs: int, changes: int) -> dict:
                     cold.pop("page").close()
                     warm = visit_site(context, chapter)
                     page = warm.pop("page")
-                    for calc_id, r in input_changes(page, changes).items():
-                        for key in ("inDom", "onScreen"):
-                            per_calc.setdefault(calc_id, {}).setdefault(key, []).extend(r[key])
+                    for extra in (None, *EXTRA_PAGES):
+                        if extra is not None:
+                            if not (site / extra / "index.html").is_file():
+                                continue
+                            page.goto(base + "guide/" + extra)
+                            page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+                        for calc_id, r in input_changes(page, changes).items():
+                            for key in ("inDom", "onScreen"):
+                                per_calc.setdefault(calc_id, {}).setdefault(key,
+                                                                            []).extend(r[key])
                     page.close()
                     context.close()
                     samples["cold"].append(cold)

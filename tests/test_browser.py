@@ -28,7 +28,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.browser
 
 CHAPTER = "convolution-arithmetic/"   # the page with the calculators, relative to the site
-OTHER_PAGE = "basic-design/"          # a page reached from it by instant navigation
+OTHER_PAGE = "conventions/"           # a page without calculators, reached by instant navigation
 UPDATE_TIMEOUT_MS = 10_000            # one calculation, page -> worker -> page
 HOSTILE_HTML = "<img src=x onerror=alert(1)>"
 
@@ -406,6 +406,70 @@ def test_a_full_visit_requests_nothing_beyond_loopback(visit, built_site):
     assert visit.requests and visit.foreign() == []
     assert any(u.endswith("pyodide.asm.wasm") for u in visit.requests)
     assert visit.console_errors == []
+
+
+# --- the architecture chapters' calculators ------------------------------------------------
+
+# calculator id -> how to change one of its knobs
+FAMILY_CHANGES = {
+    "alexnet": lambda root: root.locator('select[name="variant"]').select_option("torchvision"),
+    "vgg": lambda root: root.locator('select[name="cfg"]').select_option("C"),
+    "googlenet": lambda root: root.locator('input[name="aux_logits"]').click(),
+    "inception-v3": lambda root: root.locator('input[name="size"]').fill("320"),
+    "inception-module": lambda root: root.locator('input[name="ch5x5"]').fill("64"),
+}
+
+
+def page_with(built_site, calc_id: str) -> str:
+    """The first page (in navigation order) that holds calculator ``calc_id``."""
+    for html in sorted(built_site.path.glob("*/index.html")):
+        if f'data-calc="{calc_id}"' in html.read_text():
+            return f"{html.parent.name}/"
+    pytest.fail(f"no page holds the {calc_id} calculator", pytrace=False)
+
+
+def first_root(page, calc_id: str):
+    return page.locator(f'[data-calc="{calc_id}"]').first
+
+
+@pytest.mark.parametrize("calc_id", sorted(FAMILY_CHANGES))
+def test_a_family_knob_updates_the_table_as_cpython_computes_it(visit, built_site, calc_id):
+    page = visit.open(page_with(built_site, calc_id))
+    wait_live(page)
+    root = first_root(page, calc_id)
+    before = output_html(root)
+    FAMILY_CHANGES[calc_id](root)
+    expected = expected_html(page, root)
+    assert expected != before, f"{calc_id}: the change should change the result"
+    wait_output(page, root, expected)
+    assert "<table" in output_html(root)
+    assert visit.console_errors == []
+
+
+@pytest.mark.parametrize("calc_id", sorted(FAMILY_CHANGES))
+def test_a_bad_knob_is_a_message_naming_it(visit, built_site, calc_id):
+    page = visit.open(page_with(built_site, calc_id))
+    wait_live(page)
+    root = first_root(page, calc_id)
+    field = root.locator('input[name="in_channels"]')
+    set_raw(field, "-2")
+    wait_output(page, root, expected_html(page, root))
+    alert = root.locator(".calc-output").get_by_role("alert")
+    assert alert.count() == 1 and "in_channels must be >= 1" in alert.text_content()
+    set_raw(field, HOSTILE_HTML)
+    wait_output(page, root, expected_html(page, root))
+    assert "in_channels must be a whole number" in alert.text_content()
+    assert page.locator('img[src="x"]').count() == 0 and visit.dialogs == []
+
+
+def test_an_impossible_member_says_why(visit, built_site):
+    page = visit.open(page_with(built_site, "alexnet"))
+    wait_live(page)
+    root = first_root(page, "alexnet")
+    root.locator('input[name="size"]').fill("32")
+    wait_output(page, root, expected_html(page, root))
+    alert = root.locator(".calc-output").get_by_role("alert")
+    assert alert.count() == 1 and "features" in alert.text_content()
 
 
 def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
