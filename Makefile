@@ -22,6 +22,7 @@ test: $(VENV)/.test node_modules/.installed
 # Speed, measured, never asserted: calc vs torchinfo, then the site in Chromium.
 bench: $(VENV)/.test node_modules/.installed
 	$(BIN)/python scripts/bench_summary.py
+	$(BIN)/python scripts/bench_calculators.py
 	$(BIN)/python scripts/measure_site.py
 
 $(BIN)/python:

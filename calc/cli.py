@@ -14,12 +14,17 @@ import os
 import sys
 
 from . import arithmetic, coverage, validate
+from .checks import check
+from .description import parse
 from .errors import CalcError
 from .memory import DTYPE_BYTES
 from .models import describe_family, families, get_model, list_models, parse_settings
 from .render import json as render_json
 from .render import numbers, text
+from .render.checks_text import findings_text
 from .render.coverage_text import axes_warnings, transpose_warnings, window_warnings
+from .render.description import describe
+from .render.pytorch import class_name, to_pytorch
 from .summary import summarize
 
 MAX_LISTED = 1000   # rows of a solver's answer printed; JSON refuses more
@@ -61,7 +66,31 @@ def cmd_models(args) -> int:
     return 0
 
 
-def cmd_summary(args) -> int:
+def _read(path: str) -> str:
+    """A description file's text (``-`` is standard input), bounded before it is read whole."""
+    from .description import MAX_TEXT
+    try:
+        if path == "-":
+            text = sys.stdin.read(MAX_TEXT + 1)
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(MAX_TEXT + 1)
+    except OSError as err:
+        raise CalcError(f"--file: cannot read {path[:80]!r}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise CalcError(f"--file: {path[:80]!r} is not UTF-8 text") from None
+    return text
+
+
+def _network(args):
+    """The network a command names: a zoo name with --set/--input/--num-classes, or --file."""
+    if args.file is not None:
+        if args.name or args.set or args.input or args.num_classes is not None:
+            raise CalcError("--file describes the whole network: give no model name, --set, "
+                            "--input or --num-classes with it")
+        return parse(_read(args.file), name=_file_name(args.file))
+    if not args.name:
+        raise CalcError("give a model name (see `python -m calc models`) or --file")
     settings = {}
     for item in args.set or ():
         name, sep, value = item.partition("=")
@@ -75,13 +104,40 @@ def cmd_summary(args) -> int:
         settings["input_shape"] = shape if isinstance(shape, tuple) else (shape,)
     if args.num_classes is not None:
         settings["num_classes"] = validate.parse_int("--num-classes", args.num_classes)
+    return get_model(args.name, **parse_settings(args.name, settings))
+
+
+def _file_name(path: str) -> str:
+    stem = os.path.splitext(os.path.basename(path))[0] if path != "-" else "stdin"
+    return stem or "description"
+
+
+def cmd_summary(args) -> int:
     batch = _int(args.batch, "--batch", 1, validate.MAX_BATCH)
-    s = summarize(get_model(args.name, **parse_settings(args.name, settings)))
+    network = _network(args)
+    s = summarize(network)
     mem = s.memory(batch, args.dtype)
+    findings = check(network)
     if args.json:
-        print(json.dumps(render_json.summary_dict(s, mem)))
+        print(json.dumps({**render_json.summary_dict(s, mem),
+                          "checks": render_json.findings_list(findings),
+                          "warnings": findings_text(findings)}))
     else:
         print(text.summary_table(s, mem))
+        for warning in findings_text(findings):
+            print(f"Warning: {warning}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    network = _network(args)
+    if args.to == "text":
+        print(describe(network), end="")
+    else:
+        name = args.class_name or class_name(network.name)
+        if not name.isidentifier():
+            raise CalcError(f"--class-name must be a Python identifier, got {name[:40]!r}")
+        print(to_pytorch(network, name), end="")
     return 0
 
 
@@ -180,6 +236,17 @@ def _add_conv_options(p, stride_default="1"):
     p.add_argument("--json", action="store_true", help="output size and warnings as JSON")
 
 
+def _add_network_options(p):
+    p.add_argument("name", nargs="?", help="a model, a family (resnet, vgg, ...) or a family "
+                                          "member (wrn_40_4)")
+    p.add_argument("--file", help="a description file (see the build-your-own chapter); "
+                                  "- reads standard input")
+    p.add_argument("--set", action="append", metavar="KNOB=VALUE",
+                   help="a family knob, e.g. --set layers=2,3,4,2 --set block=bottleneck")
+    p.add_argument("--input", help="input shape CxHxW (e.g. 3x224x224)")
+    p.add_argument("--num-classes", help="classes of the last layer")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="calc", description="Exact arithmetic of convolutional "
                                   "networks: sizes, solvers, summaries of a model zoo.")
@@ -190,18 +257,20 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_models)
 
     p = sub.add_parser("summary", help="per-layer table of a model: shapes, params, MACs, RF")
-    p.add_argument("name", help="a model, a family (resnet, vgg, ...) or a family member "
-                                "(wrn_40_4)")
-    p.add_argument("--set", action="append", metavar="KNOB=VALUE",
-                   help="a family knob, e.g. --set layers=2,3,4,2 --set block=bottleneck")
-    p.add_argument("--input", help="input shape CxHxW (e.g. 3x224x224)")
-    p.add_argument("--num-classes", help="classes of the last layer")
+    _add_network_options(p)
     p.add_argument("--batch", default="1", help="batch size for memory (default 1)")
     p.add_argument("--dtype", default="float32",
                    help=f"bytes per element for memory: {', '.join(DTYPE_BYTES)} "
                         "(default float32)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser("export", help="a model as a description (text) or as PyTorch code")
+    _add_network_options(p)
+    p.add_argument("--to", choices=("text", "pytorch"), default="text",
+                   help="text: a description that --file reads back; pytorch: an nn.Module")
+    p.add_argument("--class-name", help="the PyTorch class's name (default: from the model's)")
+    p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("conv", help="output size of a convolution")
     _add_conv_options(p)

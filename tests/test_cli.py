@@ -181,3 +181,57 @@ def test_fuzz_every_command_exits_0_or_2_without_traceback(args):
     assert "Traceback" not in err.getvalue()
     if code == 2:
         assert err.getvalue().strip().splitlines()[-1].startswith(("error: ", "calc ")), args
+
+
+# --- descriptions: summary --file and export --------------------------------------------------
+
+def test_summary_of_a_description_file(capsys, tmp_path):
+    path = tmp_path / "tiny.txt"
+    path.write_text("input 3x32x32\nLazyConv2d(16, 3, padding=1)\nReLU()\nFlatten()\n"
+                    "LazyLinear(10)\n")
+    code, out, err = run(capsys, "summary", "--file", str(path), "--json")
+    s = json.loads(out)
+    assert code == 0 and s["name"] == "tiny" and s["output"] == [10]
+    assert s["params"] == 16 * 27 + 16 + 16 * 32 * 32 * 10 + 10
+    assert s["checks"] and s["warnings"][0].startswith("The receptive field")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("input 3x32x32\nConv2d(3, 8, 3, stride=0)\n", "error: line 2: stride must be >= 1, got 0"),
+    ("input 3x32x32\nConv3d(3, 8, 3)\n", "error: line 2: unknown layer 'Conv3d'"),
+    (b"\xff\xfe input", "is not UTF-8 text"),
+])
+def test_a_bad_description_file_is_one_line_naming_the_line(capsys, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    code, out, err = run(capsys, "summary", "--file", str(path))
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_file_errors(capsys, tmp_path):
+    code, out, err = run(capsys, "summary", "--file", str(tmp_path / "missing.txt"))
+    assert code == 2 and "cannot read" in err
+    code, out, err = run(capsys, "summary", "resnet18", "--file", "x.txt")
+    assert code == 2 and "--file describes the whole network" in err
+    code, out, err = run(capsys, "export")
+    assert code == 2 and "give a model name" in err
+
+
+def test_export_text_reads_back_and_pytorch_is_python(capsys, tmp_path):
+    code, text_out, _ = run(capsys, "export", "googlenet_paper", "--set", "aux_logits=true")
+    assert code == 0 and text_out.startswith("# googlenet_paper")
+    path = tmp_path / "g.txt"
+    path.write_text(text_out)
+    code, out, _ = run(capsys, "summary", "--file", str(path), "--json")
+    from calc.models import get_model
+    from calc.summary import summarize
+    expected = summarize(get_model("googlenet_paper", aux_logits=True))
+    s = json.loads(out)
+    assert (s["params"], s["macs"], s["aux_params"]) == (expected.params, expected.macs,
+                                                         expected.aux_params)
+    code, code_out, _ = run(capsys, "export", "--file", str(path), "--to", "pytorch",
+                            "--class-name", "GoogLeNet")
+    compile(code_out, "<export>", "exec")
+    assert "class GoogLeNet(nn.Module):" in code_out
+    code, out, err = run(capsys, "export", "resnet18", "--to", "pytorch", "--class-name", "1x")
+    assert code == 2 and "--class-name must be a Python identifier" in err

@@ -1,6 +1,6 @@
 """Receptive fields: the recurrences of Araujo et al. (Distill 2019) and their alignment rule."""
 
-from calc.layers import AvgPool2d, Conv2d, MaxPool2d, ReLU
+from calc.layers import Conv2d, MaxPool2d, ReLU
 from calc.network import NetworkBuilder
 from calc.receptive_field import ReceptiveField, receptive_fields
 from calc.summary import summarize

@@ -33,3 +33,9 @@ def summary_dict(summary: Summary, mem: Memory | None = None) -> dict:
     if mem is not None:
         out["memory"] = memory_dict(mem)
     return out
+
+
+def findings_list(findings) -> list[dict]:
+    """The design checks' findings (:mod:`calc.checks`) as data: rule, node, layer, shapes."""
+    return [{"rule": f.rule, "node": f.node, "layer": f.layer, "input": list(f.input),
+             "output": list(f.output)} for f in findings]
