@@ -367,6 +367,7 @@ class _Builder:
         except CalcError as err:
             raise CalcError(f"line {line}: {err}") from None
         self.tensors = {"input": self.g.input}
+        self.lines = {"input": line}     # node -> the line that made it
         self.output = None
 
     def name(self, prefix: str, index: int, explicit: str | None) -> str:
@@ -419,6 +420,7 @@ class _Builder:
             shapes = " and ".join(dict.fromkeys("x".join(map(str, t.shape)) for t in xs))
             raise CalcError(f"line {s.line}: branch shapes differ: {shapes} ({err})") from None
         self.tensors[name] = out
+        self.lines[name] = s.line
         return out
 
     def layer(self, s, x: Tensor, prefix: str, index: int) -> Tensor:
@@ -455,6 +457,7 @@ class _Builder:
                 message = f"branch shapes differ: {shapes}"
             raise CalcError(f"line {s.line}: {message}") from None
         self.tensors[name] = out
+        self.lines[name] = s.line
         return out
 
     def references(self, s, text: str) -> tuple[Tensor, ...]:
@@ -512,6 +515,11 @@ class _Builder:
 
 def parse(text: str, name: str = "description") -> Network:
     """The network a description describes; :class:`CalcError` names the line and the rule."""
+    return parse_with_lines(text, name)[0]
+
+
+def parse_with_lines(text: str, name: str = "description") -> tuple[Network, dict[str, int]]:
+    """:func:`parse`, and the line of the description that made each node."""
     (input_n, input_text), statements = _tree(text)
     _size(statements)
     builder = _Builder(_shape_input(input_text, input_n), input_n)
@@ -522,4 +530,4 @@ def parse(text: str, name: str = "description") -> Network:
     if last.name == "input":
         raise CalcError("a description needs at least one layer after its input line")
     network = builder.g.build(builder.output or last)
-    return Network(name, network.nodes, network.output)
+    return Network(name, network.nodes, network.output), builder.lines

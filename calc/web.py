@@ -19,7 +19,7 @@ from .render import html
 from .render.form import calculator_html
 from .validate import shown
 
-MAX_PARAMS_JSON = 1 << 20    # characters of one request; a form sends a few hundred
+MAX_PARAMS_JSON = 4 << 20    # characters of one request (the designer sends a description)
 
 
 def get(calc_id) -> Calculator:

@@ -472,6 +472,78 @@ def test_an_impossible_member_says_why(visit, built_site):
     assert alert.count() == 1 and "features" in alert.text_content()
 
 
+# --- the designer ---------------------------------------------------------------------------
+
+def designer(visit, built_site, query: str = ""):
+    page = visit.open(page_with(built_site, "designer") + query)
+    wait_live(page)
+    return page, first_root(page, "designer")
+
+
+def test_the_designer_follows_typing_and_starts_from_the_zoo(visit, built_site):
+    page, root = designer(visit, built_site)
+    editor = root.locator('textarea[name="description"]')
+    editor.fill("input 3x32x32\nLazyConv2d(16, 3, padding=1)\nReLU()\n")
+    wait_output(page, root, expected_html(page, root))
+    assert "16x32x32" in output_html(root)
+    root.locator('select[name="start"]').select_option("resnet18")
+    page.wait_for_function("el => el.value.startsWith('# resnet18')", arg=editor.element_handle(),
+                           timeout=UPDATE_TIMEOUT_MS)
+    assert root.locator('select[name="start"]').input_value() == ""
+    wait_output(page, root, expected_html(page, root))
+    assert "11,689,512" in output_html(root)
+    with page.expect_download() as download:
+        root.get_by_role("button", name="Download PyTorch code").click()
+    assert download.value.suggested_filename == "network.py"
+    code = Path(download.value.path()).read_text()
+    assert "class Network(nn.Module):" in code
+    compile(code, "network.py", "exec")
+    assert visit.console_errors == []
+
+
+def test_a_designer_link_restores_a_long_description(visit, built_site, browser):
+    page, root = designer(visit, built_site)
+    root.locator('select[name="start"]').select_option("googlenet")
+    editor = root.locator('textarea[name="description"]')
+    page.wait_for_function("el => el.value.startsWith('# googlenet')",
+                           arg=editor.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    wait_output(page, root, expected_html(page, root))
+    text = editor.input_value()
+    page.wait_for_function("() => location.search.includes('designer.description=z.')")
+    url = page.url
+    assert len(url) < len(text) / 3      # compressed
+    context = browser.new_context()
+    try:
+        fresh = context.new_page()
+        fresh.goto(url)
+        fresh.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+        other = first_root(fresh, "designer")
+        assert other.locator('textarea[name="description"]').input_value() == text
+        wait_output(fresh, other, expected_html(fresh, other))
+        # a link cut short: a clear message, the page's own description, a live calculator
+        fresh.goto(url[:-40])
+        fresh.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+        other = first_root(fresh, "designer")
+        status = other.locator(".calc-status").text_content()
+        assert status.startswith("This link could not be read: its description is corrupt")
+        assert other.locator('textarea[name="description"]').input_value() == \
+            other.locator('textarea[name="description"]').evaluate("el => el.defaultValue")
+    finally:
+        context.close()
+
+
+def test_a_hostile_description_is_shown_as_text_never_run(visit, built_site):
+    page, root = designer(visit, built_site)
+    editor = root.locator('textarea[name="description"]')
+    for text in (f"input 3x8x8\n{HOSTILE_HTML}()", f"input 3x8x8\nx = ReLU() # {HOSTILE_HTML}\n"
+                 f"<script>alert(1)</script> = ReLU()", "input 3x8x8\nReLU(" + "(" * 5000):
+        editor.fill(text)
+        wait_output(page, root, expected_html(page, root))
+    assert root.locator(".calc-output").get_by_role("alert").count() == 1
+    assert page.locator('img[src="x"]').count() == 0 and visit.dialogs == []
+    assert visit.console_errors == []
+
+
 def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
     pytester.makeconftest((Path(__file__).with_name("conftest.py")).read_text())
     pytester.makepyfile("""

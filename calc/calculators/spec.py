@@ -20,8 +20,9 @@ INT_LIMIT = 1 << 20     # bound of an int field that states none
 class Field:
     """One input of a calculator.
 
-    ``kind`` is ``int``, ``bool``, ``choice``, ``ints`` (a list such as ``3,4,6,3``) or
-    ``float`` (a decimal between ``minimum`` and ``maximum``). An ``int`` field with
+    ``kind`` is ``int``, ``bool``, ``choice``, ``ints`` (a list such as ``3,4,6,3``),
+    ``float`` (a decimal between ``minimum`` and ``maximum``), ``text`` (many lines, such as
+    a network description) or ``name`` (a Python identifier, or empty). An ``int`` field with
     ``pair=True`` has a height and a width input (``name`` and ``name_w``); the width is used
     only when the form's ``per_axis`` box is ticked, and the value is then ``(h, w)``.
     """
@@ -97,7 +98,27 @@ def _choice(f: Field, raw, name: str):
     return validate.choice(name, raw, f.choices)
 
 
-_PARSERS = {"int": _int, "float": _float, "ints": _ints, "choice": _choice,
+MAX_TEXT = 1 << 20   # characters of a text field (the description's own limit is checked later)
+
+
+def _text(f: Field, raw, name: str) -> str:
+    if not isinstance(raw, str):
+        raise CalcError(f"{name} must be text, got {validate.shown(raw)}")
+    if len(raw) > MAX_TEXT:
+        raise CalcError(f"{name} must be at most {MAX_TEXT:,} characters, got {len(raw):,}")
+    return raw.replace("\r\n", "\n")
+
+
+def _name(f: Field, raw, name: str) -> str:
+    text = _text(f, raw, name).strip()
+    if text and (len(text) > 80 or not text.isidentifier() or not text.isascii()):
+        raise CalcError(f"{name} must be a Python identifier such as Net, got "
+                        f"{validate.shown(text)}")
+    return text
+
+
+_PARSERS = {"int": _int, "float": _float, "ints": _ints, "choice": _choice, "text": _text,
+            "name": _name,
             "bool": lambda f, raw, name: validate.parse_bool(name, raw)}
 
 

@@ -43,8 +43,9 @@ def _axes_text(f: Finding, what) -> str:
                                  f"{wv} column{'s' if wv != 1 else ''}" if wv else "") if t)
 
 
-def _detail(f: Finding) -> str:
-    where = f"{f.node} ({_hw(f.input)} \u2192 {_hw(f.output)})"
+def _detail(f: Finding, lines=None) -> str:
+    node = f"line {lines[f.node]}, {f.node}" if lines and f.node in lines else f.node
+    where = f"{node} ({_hw(f.input)} \u2192 {_hw(f.output)})"
     if f.rule == "dropped":
         last = _axes_text(f, lambda a: a.tail)
         return f"{where}: the last {last}" if not last.startswith("1 ") else \
@@ -63,11 +64,11 @@ def _detail(f: Finding) -> str:
         return f"{where}: " + ", ".join(f"{lo} or {hi} taps per output" for lo, hi in taps)
     if f.rule == "tiny":
         h, w = f.axes
-        return f"{f.node} ({numbers.pair((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
+        return f"{node} ({numbers.pair((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
     if f.rule == "enlarged":
         return f"{where}"
     if f.rule == "small_field":
-        return (f"{f.node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input")
+        return f"{node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input"
     return where
 
 
@@ -86,14 +87,16 @@ _SENTENCE = {
 }
 
 
-def findings_text(findings) -> list[str]:
-    """One sentence per rule: the rule, up to :data:`SHOWN` layers with numbers, the fix."""
+def findings_text(findings, lines=None) -> list[str]:
+    """One sentence per rule: the rule, up to :data:`SHOWN` layers with numbers, the fix.
+
+    ``lines`` maps a node to the line of a description that made it (the designer's)."""
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f)
     out = []
     for rule, group in by_rule.items():
-        named = "; ".join(_detail(f) for f in group[:SHOWN])
+        named = "; ".join(_detail(f, lines) for f in group[:SHOWN])
         more = f"; and {len(group) - SHOWN} more" if len(group) > SHOWN else ""
         count = f"{len(group)} layer{'s' if len(group) > 1 else ''}"
         out.append(f"{_SENTENCE[rule]} ({count}): {named}{more}. Fix: {_FIX[rule]}.")

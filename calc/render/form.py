@@ -33,9 +33,21 @@ def field_html(f, uid: str, value) -> str:
                                      checked=bool(value)) + ">"
         return (f'<div class="calc-field calc-bool">{box}'
                 f'<label for="{uid}-{f.name}">{label}</label>{hint}</div>')
+    if f.kind == "text":
+        area = ("<textarea" + html.attrs(id=f"{uid}-{f.name}", name=f.name, rows=18,
+                                          spellcheck="false", autocomplete="off",
+                                          autocapitalize="off", wrap="off")
+                + f">{html.escape(value)}</textarea>")
+        return (f'<div class="calc-field calc-text"><label for="{uid}-{f.name}">{label}'
+                f"</label>{area}{hint}</div>")
+    if f.kind == "name":
+        box = "<input" + html.attrs(id=f"{uid}-{f.name}", name=f.name, type="text",
+                                     spellcheck="false", autocomplete="off", value=value) + ">"
+        return (f'<div class="calc-field"><label for="{uid}-{f.name}">{label}</label>{box}'
+                f"{hint}</div>")
     if f.kind == "choice":
         options = "".join("<option" + html.attrs(value=c, selected=(c == value)) + ">"
-                          f"{html.escape(c)}</option>" for c in f.choices)
+                          f"{html.escape(c or '-')}</option>" for c in f.choices)
         return (f'<div class="calc-field"><label for="{uid}-{f.name}">{label}</label>'
                 f'<select id="{uid}-{f.name}" name="{html.escape(f.name)}">{options}</select>'
                 f"{hint}</div>")

@@ -95,6 +95,8 @@ def to_pytorch(network: Network, name: str | None = None) -> str:
 
     # forward: x carries a value read only by the next line; others keep their own name
     var = {input_name: "x"}
+    in_x = input_name                     # the node whose value x holds now
+    last_read = {name: max(users) for name, users in consumers.items()}
     body = []
     for position, index in enumerate(run):
         node = nodes[index]
@@ -109,8 +111,10 @@ def to_pytorch(network: Network, name: str | None = None) -> str:
         users = consumers.get(node.name, [])
         following = run[position + 1] if position + 1 < len(run) else None
         alone = node.name == network.output or (users == [following] and following is not None)
-        target = "x" if alone and not _x_still_needed(var, node, consumers, index) else \
-            ident[node.name]
+        x_free = last_read.get(in_x, 0) <= index   # nothing after this line reads x's value
+        target = "x" if alone and x_free else ident[node.name]
+        if target == "x":
+            in_x = node.name
         var[node.name] = target
         body.append(f"        {target} = {expr}  # {_shape(node.output_shape)}")
     result = var[network.output]
@@ -137,9 +141,3 @@ def to_pytorch(network: Network, name: str | None = None) -> str:
               f"        return {result}",
               ""]
     return "\n".join(lines)
-
-
-def _x_still_needed(var, node, consumers, index) -> bool:
-    """Whether the value now held in ``x`` is read after this line (then keep it there)."""
-    holders = [name for name, v in var.items() if v == "x"]
-    return any(max(consumers.get(name, [0])) > index for name in holders)

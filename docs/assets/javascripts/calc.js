@@ -125,29 +125,114 @@ function values(form) {
   return raw;
 }
 
+// Long values (a network description) travel compressed: "z." + base64url(deflate-raw(UTF-8)).
+const LONG_VALUE = 400;        // characters kept as they are in the query string
+const MAX_LINK_VALUE = 30_000; // characters of one compressed value; longer ones stay out
+
+function toBase64url(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+const fromBase64url = (text) => Uint8Array.from(
+  atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+
+async function pipe(bytes, stream) {
+  const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
+  return new Uint8Array(await out.arrayBuffer());
+}
+
+async function packValue(value) {
+  if (value.length <= LONG_VALUE || !window.CompressionStream) return value;
+  return "z." + toBase64url(await pipe(new TextEncoder().encode(value),
+                                       new CompressionStream("deflate-raw")));
+}
+
+async function unpackValue(value) {
+  const bytes = await pipe(fromBase64url(value.slice(2)), new DecompressionStream("deflate-raw"));
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+// Values from a shared link: {found, pending}; pending settles once compressed values are in.
 function restore(form, key) {
   const query = new URLSearchParams(location.search);
   let found = false;
+  const waits = [];
   for (const el of form.elements) {
     const value = el.name ? query.get(`${key}.${el.name}`) : null;
     if (value === null) continue;
     found = true;
     if (el.type === "checkbox") el.checked = value === "true";
-    else el.value = value;
+    else if (value.startsWith("z.")) {
+      waits.push(unpackValue(value).then((text) => { el.value = text; }, () => {
+        throw new Error(`its ${el.name} is corrupt or cut short, so the page's own is shown`);
+      }));
+    } else el.value = value;
   }
-  return found;
+  return { found, pending: waits.length ? Promise.all(waits) : null };
 }
 
-// The query string holds the values that differ from the page's own.
-function save(form, key) {
-  const url = new URL(location.href);
-  for (const el of form.elements) {
-    if (!el.name) continue;
-    const value = valueOf(el);
-    if (value === valueOf(el, true)) url.searchParams.delete(`${key}.${el.name}`);
-    else url.searchParams.set(`${key}.${el.name}`, String(value));
+// The query string holds the values that differ from the page's own. Saves apply in order
+// (compression is asynchronous); a value too long for a link is left out, and said so.
+let saves = Promise.resolve();
+function save(form, key, status) {
+  const pairs = [...form.elements].filter((el) => el.name)
+    .map((el) => [el.name, valueOf(el), valueOf(el, true)]);
+  saves = saves.then(async () => {
+    const url = new URL(location.href);
+    let dropped = null;
+    for (const [name, value, initial] of pairs) {
+      const param = `${key}.${name}`;
+      if (value === initial) {
+        url.searchParams.delete(param);
+        continue;
+      }
+      const packed = await packValue(String(value)).catch(() => null);
+      if (packed === null || packed.length > MAX_LINK_VALUE) {
+        url.searchParams.delete(param);
+        dropped = name;
+      } else url.searchParams.set(param, packed);
+    }
+    history.replaceState(history.state, "", url);
+    if (dropped && status) {
+      status.textContent = `The ${dropped} is too long to keep in this page's link; ` +
+        "download it to share it.";
+    }
+  });
+}
+
+// After the worker's HTML is in place: copy each <template data-calc-fill="field"> into that
+// field (and put back the one named by data-calc-reset). True if anything was filled.
+function applyFills(form, output) {
+  let filled = false;
+  for (const template of output.querySelectorAll("template[data-calc-fill]")) {
+    const field = form.elements.namedItem(template.dataset.calcFill);
+    if (field) {
+      field.value = template.content.textContent;
+      filled = true;
+    }
+    const reset = template.dataset.calcReset && form.elements.namedItem(template.dataset.calcReset);
+    if (reset) reset.value = valueOf(reset, true);
+    template.remove();
   }
-  history.replaceState(history.state, "", url);
+  return filled;
+}
+
+// A button with data-calc-download="file.ext" saves a text as that file: the text of the
+// output's element data-calc-text="<source>", or of the field named by "field:<name>".
+function download(root, button) {
+  const source = button.dataset.calcSource ?? "";
+  const text = source.startsWith("field:")
+    ? root.querySelector(".calc-form").elements.namedItem(source.slice(6))?.value
+    : root.querySelector(`.calc-output [data-calc-text="${CSS.escape(source)}"]`)?.textContent;
+  if (text == null) return;
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  Object.assign(document.createElement("a"), { href: url, download: button.dataset.calcDownload })
+    .click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function mount(root, key) {
@@ -170,7 +255,8 @@ function mount(root, key) {
   };
 
   let busy = false;
-  let dirty = restore(form, key); // values from a shared link: recompute once live
+  const restored = restore(form, key); // values from a shared link: recompute once live
+  let dirty = restored.found;
   if (failure || !runtime) return fail(failure ?? "the page does not say where the runtime is");
   root.dataset.calcState = "loading";
 
@@ -184,6 +270,10 @@ function mount(root, key) {
       while (dirty) {
         dirty = false;
         output.innerHTML = await compute(root.dataset.calc, values(form));
+        if (applyFills(form, output)) {  // the worker sent new field values: compute again
+          save(form, key, status);
+          dirty = true;
+        }
       }
       status.textContent = "";
     } catch (error) {
@@ -195,12 +285,24 @@ function mount(root, key) {
     }
   };
   form.addEventListener("input", () => {
-    save(form, key);
+    save(form, key, status);
     update();
+  });
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest?.("[data-calc-download]");
+    if (button) download(root, button);
   });
   if (dirty) output.setAttribute("aria-busy", "true");
 
   startWorker().ready.then(async () => {
+    if (restored.pending) {
+      await restored.pending.catch((error) => {
+        form.reset();   // the page's own values: the pre-rendered result is theirs
+        dirty = false;
+        output.removeAttribute("aria-busy");
+        status.textContent = `This link could not be read: ${error.message}.`;
+      });
+    }
     if (dirty) await update();
     if (root.dataset.calcState === "loading") root.dataset.calcState = "ready";
   }, (error) => fail(error.message));

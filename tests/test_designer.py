@@ -1,0 +1,56 @@
+"""The designer calculator: a description in, the measured network and its exports out."""
+
+import html as html_lib
+import json
+import re
+
+from calc import web
+from calc.calculators.designer import TEMPLATE
+from calc.description import parse
+from calc.models import get_model
+from calc.render.description import describe
+from calc.summary import summarize
+
+
+def run(**raw) -> str:
+    return web.run("designer", json.dumps(raw))
+
+
+def test_the_template_is_measured():
+    out = run()
+    s = summarize(parse(TEMPLATE))
+    assert f"{s.params:,}" in out and "calc-error" not in out
+    assert 'data-calc-download="network.py"' in out and 'data-calc-text="code"' in out
+    code = html_lib.unescape(re.search(r'data-calc-text="code">(.*?)</code>', out, re.S)[1])
+    compile(code, "<designer>", "exec")
+    assert "class Network(nn.Module):" in code
+
+
+def test_start_fills_the_editor_with_a_zoo_network():
+    out = run(start="resnet18", description="input 3x8x8\nReLU()")
+    fill = re.search(r'<template data-calc-fill="description" data-calc-reset="start">(.*?)'
+                     r"</template>", out, re.S)
+    assert html_lib.unescape(fill[1]) == describe(get_model("resnet18"))
+    assert "input 3x224x224" in html_lib.unescape(run(start="blank"))
+
+
+def test_checks_point_at_their_line():
+    out = run(description="input 3x224x224\n\n# conv1 of the paper\nConv2d(3, 96, 11, stride=4)\n"
+                          "ReLU()")
+    assert "line 4, 0 (224x224" in out
+
+
+def test_mistakes_and_hostile_text_are_messages():
+    out = run(description="input 3x32x32\nConv2d(3, 8, 3, stride=0)")
+    assert out == '<p class="calc-error" role="alert">line 2: stride must be &gt;= 1, got 0</p>'
+    out = run(description="input 3x8x8\n<img src=x onerror=alert(1)>()")
+    assert "calc-error" in out and "<img" not in out and "&lt;img" in out
+    out = run(class_name="import os")
+    assert "class_name must be a Python identifier" in out
+    assert "at most 1,048,576 characters" in run(description="x" * 1_100_000)
+    assert "calc-error" in run(description=12)
+
+
+def test_a_thousand_layers():
+    out = run(description="input 3x64x64\nrepeat 1000:\n  LazyConv2d(8, 3, padding=1)")
+    assert "calc-error" not in out and "All 1000 layers" in out
