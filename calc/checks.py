@@ -17,7 +17,22 @@ says what to do. The rules:
 * ``enlarged``: adaptive pooling to an output larger than its input repeats pixels
   (torchvision's VGG and AlexNet on small inputs feed their first FC layer copies);
 * ``small_field``: the receptive field of the last spatial layer covers less than half of
-  the input along an axis: the network cannot see an object that fills the image.
+  the input along an axis: the network cannot see an object that fills the image;
+* ``large_field``: (a note) the theoretical field exceeds four times the input: most of it
+  lies in padding, and the effective field is far smaller (Luo et al. 2016);
+* ``shrinking``: a stage downsamples with fewer channels than the stage before it (the
+  seed's rule: increase the features as you decrease the size);
+* ``dominant``: one layer does over a quarter of a deep network's MACs;
+* ``misaligned``: paths that merge see the input with different strides or centres
+  (Araujo et al. 2019), so the merged field is undefined;
+* ``even_same``: an even kernel at stride 1 with padding cannot keep the size (PyTorch's
+  symmetric padding grows or shrinks it by one);
+* ``not_multiple_of_8``: (a note) a layer's output channels are not a multiple of 8, which
+  tensor cores want for float16 and bfloat16 (NVIDIA's performance guide); the last layer's
+  outputs (the classes) are left out.
+
+A rule is a ``warning`` (the layer does something its designer likely did not mean) or a
+``note`` (worth knowing, often deliberate): :data:`SEVERITY`.
 """
 
 from __future__ import annotations
@@ -29,7 +44,12 @@ from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, _AdaptivePool
 from .network import Network
 from .receptive_field import receptive_fields
 
-RULES = ("dropped", "gaps", "blind", "overhang", "uneven", "tiny", "enlarged", "small_field")
+RULES = ("dropped", "gaps", "blind", "overhang", "uneven", "tiny", "enlarged", "small_field",
+         "large_field", "shrinking", "dominant", "misaligned", "even_same", "not_multiple_of_8")
+SEVERITY = {rule: "note" for rule in ("overhang", "large_field", "not_multiple_of_8")}
+DOMINANT_SHARE = 0.25      # of the network's MACs, for networks of at least ...
+DOMINANT_MIN_LAYERS = 8    # ... this many weighted layers
+LARGE_FIELD = 4            # times the input
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,10 @@ def _layer_findings(node) -> list[Finding]:
             add("overhang", axes)
         if isinstance(layer, Conv2d) and shape[1:] == (1, 1) and layer.kernel_size != (1, 1):
             add("tiny", axes)
+        if isinstance(layer, Conv2d) and any(
+                s == 1 and k % 2 == 0 and p > 0 for s, k, p in
+                zip(layer.stride, layer.kernel_size, layer.padding)):
+            add("even_same", axes)
     elif isinstance(layer, _AdaptivePool2d) and len(shape) == 3 and \
             any(o > i for o, i in zip(layer.output_size, shape[1:])):
         add("enlarged", None)
@@ -89,8 +113,43 @@ def _layer_findings(node) -> list[Finding]:
     return found
 
 
+def _channel_findings(network: Network, nodes) -> list[Finding]:
+    """``shrinking`` stages, ``dominant`` layers and ``not_multiple_of_8`` widths."""
+    found = []
+    widest: dict[tuple, tuple] = {}   # spatial size -> (widest channels there, its node)
+    weighted = [n for n in nodes if isinstance(n.layer, (Conv2d, ConvTranspose2d)) or
+                n.layer.type == "Linear"]
+    total = sum(n.layer.macs(n.input_shapes[0], n.output_shape) for n in weighted)
+    last = weighted[-1].name if weighted else None
+    for node in nodes:
+        shape = node.input_shapes[0] if node.input_shapes else ()
+        out = node.output_shape
+        if len(out) == 3 and (out[1:] not in widest or out[0] > widest[out[1:]][0]):
+            widest[out[1:]] = (out[0], node)
+        if node in weighted and len(weighted) >= DOMINANT_MIN_LAYERS and total:
+            macs = node.layer.macs(shape, out)
+            if macs > DOMINANT_SHARE * total:
+                found.append(Finding("dominant", node.name, node.layer.type, shape, out,
+                                     value=(macs, total)))
+        if node in weighted and node.name != last:
+            channels = out[0]
+            if channels >= 8 and channels % 8:
+                found.append(Finding("not_multiple_of_8", node.name, node.layer.type, shape,
+                                     out, value=(channels,)))
+    # stage by stage (the spatial sizes in the order they appear, 1x1 left out): the widest
+    # map of a smaller size should be at least as wide as the widest before it
+    stages = [(size, width, node) for size, (width, node) in widest.items()
+              if size[0] * size[1] > 1]
+    for (size, width, _), (next_size, next_width, node) in zip(stages, stages[1:]):
+        if next_size[0] * next_size[1] < size[0] * size[1] and next_width < width:
+            found.append(Finding("shrinking", node.name, node.layer.type,
+                                 node.input_shapes[0], node.output_shape,
+                                 value=(width, next_width)))
+    return found
+
+
 def check(network: Network) -> tuple[Finding, ...]:
-    """Every finding of ``network``, in node order, rule by rule within a node."""
+    """Every finding of ``network``: layer by layer in node order, then the network's own."""
     aux = network.auxiliary()
     findings = []
     last_spatial = None
@@ -99,11 +158,22 @@ def check(network: Network) -> tuple[Finding, ...]:
         if node.name not in aux and len(node.output_shape) == 3 and \
                 isinstance(node.layer, (Conv2d, MaxPool2d, AvgPool2d)):
             last_spatial = node
+    nodes = [n for n in network.inference_nodes[1:]]
+    findings += _channel_findings(network, nodes)
+    fields, notes = receptive_fields(network)
+    for name in notes:
+        node = network.node(name)
+        findings.append(Finding("misaligned", name, node.layer.type, node.input_shapes[0],
+                                node.output_shape))
     if last_spatial is not None and len(network.input_shape) == 3:
-        field = receptive_fields(network)[0].get(last_spatial.name)
+        field = fields.get(last_spatial.name)
         size = network.input_shape[1:]
         if field is not None and any(2 * r < s for r, s in zip(field.size, size)):
             findings.append(Finding("small_field", last_spatial.name, last_spatial.layer.type,
+                                    network.input_shape, last_spatial.output_shape, None,
+                                    field.size))
+        elif field is not None and any(r > LARGE_FIELD * s for r, s in zip(field.size, size)):
+            findings.append(Finding("large_field", last_spatial.name, last_spatial.layer.type,
                                     network.input_shape, last_spatial.output_shape, None,
                                     field.size))
     return tuple(findings)

@@ -20,6 +20,7 @@ from . import wide_resnet  # noqa: E402,F401
 from . import cifar_densenet  # noqa: E402,F401
 from . import googlenet_paper  # noqa: E402,F401
 from . import dcgan  # noqa: E402,F401
+from . import lenet  # noqa: E402,F401
 
 __all__ = ["Family", "Knob", "build", "describe_family", "families", "get_family", "get_model",
            "list_models", "member_names", "parse_settings", "register", "register_family"]

@@ -26,6 +26,18 @@ _FIX = {
     "small_field": "add depth or stride (or dilation) before the head, or use a smaller input",
     "enlarged": "use an input large enough for the map to reach the pooling's output size; "
                 "a smaller pooling output would do the same with fewer weights after it",
+    "large_field": "nothing to fix: the effective receptive field is much smaller than the "
+                   "theoretical one (Luo et al. 2016); a smaller one costs fewer layers",
+    "shrinking": "keep or grow the channels when a stage halves the size, so the cost per "
+                 "layer stays level and the features have room",
+    "dominant": "spread the cost: fewer channels there, a 1x1 reduction before it, or a "
+                "stride earlier",
+    "misaligned": "make the merging paths use the same strides, and paddings that keep "
+                  "their centres aligned (odd kernels with padding k // 2)",
+    "even_same": "use an odd kernel with padding k // 2, or pad asymmetrically "
+                 "(nn.ZeroPad2d) before an unpadded even kernel",
+    "not_multiple_of_8": "round the widths to multiples of 8 if the network will run in "
+                         "float16 or bfloat16 on tensor cores",
 }
 
 
@@ -67,6 +79,14 @@ def _detail(f: Finding, lines=None) -> str:
         return f"{node} ({numbers.pair((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
     if f.rule == "enlarged":
         return f"{where}"
+    if f.rule == "shrinking":
+        return f"{where}: at most {f.value[1]} channels after {f.value[0]}"
+    if f.rule == "dominant":
+        return f"{where}: {f.value[0] / f.value[1]:.0%} of the MACs"
+    if f.rule == "not_multiple_of_8":
+        return f"{node} ({f.value[0]} channels)"
+    if f.rule == "large_field":
+        return f"{node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input"
     if f.rule == "small_field":
         return f"{node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input"
     return where
@@ -84,6 +104,12 @@ _SENTENCE = {
                    "input",
     "enlarged": "Adaptive pooling enlarges a map by repeating its pixels: the layer after it "
                 "sees copies",
+    "large_field": "Note: the theoretical receptive field is over four times the input",
+    "shrinking": "A stage at a smaller size is narrower than the stage before it",
+    "dominant": "One layer does over a quarter of the network's MACs",
+    "misaligned": "Merging paths are misaligned: the merged receptive field is undefined",
+    "even_same": "An even kernel at stride 1 with padding changes the size by one",
+    "not_multiple_of_8": "Note: output channels that are not multiples of 8",
 }
 
 

@@ -3,7 +3,8 @@
 ``EXPR`` is one Python expression evaluated in a namespace holding every public
 function of :mod:`calc.arithmetic`, ``get_model`` and ``list_models``,
 ``summarize`` and the formatters ``grouped``, ``si``, ``nbytes``, ``shape``,
-``pair``, plus ``row(model, node, **kw)``, one row of a zoo model's summary, and a few
+``pair``, plus ``row(model, node, **kw)``, one row of a zoo model's summary,
+``check(network)`` (the design checks' findings), and a few
 pure builtins (``sum``, ``len``, ``round``, ``min``, ``max``, ...); no other builtin
 (``__import__``, ``open``, ``getattr``) is reachable. ``get_model`` and ``summarize`` are
 memoised for the build: a page that asks for one model's numbers ten times builds and
@@ -69,6 +70,7 @@ def namespace() -> dict:
     import builtins
 
     from calc import arithmetic
+    from calc.checks import check
     from calc.models import list_models
     from calc.render.numbers import grouped, nbytes, pair, shape, si
 
@@ -76,7 +78,8 @@ def namespace() -> dict:
           if not name.startswith("_") and inspect.isfunction(obj)
           and obj.__module__ == arithmetic.__name__}
     ns.update(get_model=get_model, list_models=list_models, summarize=summarize,
-              grouped=grouped, si=si, nbytes=nbytes, shape=shape, pair=pair, row=row)
+              grouped=grouped, si=si, nbytes=nbytes, shape=shape, pair=pair, row=row,
+              check=check)
     ns["__builtins__"] = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
     return ns
 
