@@ -7,7 +7,12 @@ Bytes = elements x batch x bytes per element of ``dtype``. Two models of activat
   live tensors (a node's inputs and its output coexist). In-place operations and
   allocator rounding are ignored.
 * training: every node's output (the input included) is kept for the backward
-  pass, an upper bound that autograd approaches when nothing runs in place.
+  pass, an upper bound that autograd approaches when nothing runs in place;
+  ``training_shared_concat`` counts the same without the outputs of concatenations, as
+  when each new feature map is written into one pre-allocated buffer that every later
+  concatenation shares (the "shared memory" of Pleiss et al., "Memory-Efficient
+  Implementation of DenseNets", arXiv 1707.06990, 2017; they also recompute batch norm and
+  ReLU outputs in the backward pass, which this count does not model).
 
 Auxiliary branches run in training only, so they count there and not in inference.
 """
@@ -38,6 +43,7 @@ class Memory:
     buffers: int               # bytes of buffers (BN running statistics)
     inference_peak: int        # bytes of live activations at the worst moment
     training_activations: int  # bytes of activations saved for backward
+    training_shared_concat: int = 0  # the same, concatenations sharing one buffer
 
     @property
     def inference_total(self) -> int:
@@ -68,5 +74,7 @@ def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     params = sum(n.layer.params for n in network.nodes)
     buffers = sum(n.layer.buffers for n in network.nodes)
     saved = sum(prod(n.output_shape) for n in network.nodes)
+    concat = sum(prod(n.output_shape) for n in network.nodes if n.layer.type == "Concat")
     return Memory(batch, dtype, params * width, buffers * width,
-                  peak_live_elements(network) * batch * width, saved * batch * width)
+                  peak_live_elements(network) * batch * width, saved * batch * width,
+                  (saved - concat) * batch * width)
