@@ -6,8 +6,15 @@ Bytes = elements x batch x bytes per element of ``dtype``. Two models of activat
   its last consumer has run, so the peak is the largest sum of simultaneously
   live tensors (a node's inputs and its output coexist). In-place operations and
   allocator rounding are ignored.
-* training: every node's output (the input included) is kept for the backward
-  pass, an upper bound that autograd approaches when nothing runs in place;
+* training, as autograd saves it (``training_saved``): each layer keeps what its backward
+  reads, counted once per tensor: a convolution, linear layer, batch norm or pooling its
+  input, ReLU, Tanh and Sigmoid their output (which an in-place ReLU writes over its
+  input), max pooling also its indices (int64), dropout its mask (one byte per element);
+  sums, concatenations, flattening and padding keep nothing. The rule follows
+  PyTorch's derivatives (``tools/autograd/derivatives.yaml``) and is held against PyTorch's
+  saved-tensor hooks in the torch tier. Weights, gradients and optimiser state are apart.
+* training, every node's output (``training_activations``): the input and each node's
+  output kept, the count of a framework that saves everything and runs nothing in place;
   ``training_shared_concat`` counts the same without the outputs of concatenations, as
   when each new feature map is written into one pre-allocated buffer that every later
   concatenation shares (the "shared memory" of Pleiss et al., "Memory-Efficient
@@ -42,8 +49,9 @@ class Memory:
     weights: int               # bytes of parameters
     buffers: int               # bytes of buffers (BN running statistics)
     inference_peak: int        # bytes of live activations at the worst moment
-    training_activations: int  # bytes of activations saved for backward
+    training_activations: int  # bytes of every node's output (nothing in place)
     training_shared_concat: int = 0  # the same, concatenations sharing one buffer
+    training_saved: int = 0    # bytes autograd saves for the backward pass
 
     @property
     def inference_total(self) -> int:
@@ -67,6 +75,58 @@ def peak_live_elements(network: Network) -> int:
     return peak
 
 
+# What a layer's backward reads: "input", "output" or None; extra bytes per output element.
+_SAVES = {"Conv2d": ("input", 0), "ConvTranspose2d": ("input", 0), "Linear": ("input", 0),
+          "BatchNorm2d": ("input", 0), "ReLU": ("output", 0), "Tanh": ("output", 0),
+          "Sigmoid": ("output", 0), "MaxPool2d": ("input", 8), "AvgPool2d": ("input", 0),
+          "AdaptiveAvgPool2d": ("input", 0), "AdaptiveMaxPool2d": ("input", 8),
+          "Dropout": (None, 1)}
+_IN_PLACE = ("ReLU", "LeakyReLU", "Dropout")
+
+
+def saved_for_backward(network: Network, width: int) -> int:
+    """Bytes per sample that autograd keeps for the backward pass (see the module docstring).
+
+    Each saved tensor is counted once: an in-place activation's output, and a flattened
+    view, are their input's storage. LeakyReLU keeps its input (its output when in place);
+    local response normalisation, a composite in PyTorch, keeps its input, the squares
+    padded with ``size - 1`` channels for the channel window, and two more tensors of its
+    size.
+    """
+    storage = {}           # node -> the node whose output storage it is
+    saved: set[str] = set()
+    extra = 0
+    for node in network.nodes:
+        kind = node.layer.type
+        source = node.inputs[0] if node.inputs else None
+        in_place = kind in _IN_PLACE and getattr(node.layer, "inplace", False)
+        view = kind == "Flatten"
+        storage[node.name] = storage[source] if (in_place or view) and source else node.name
+        if kind == "LeakyReLU":
+            saved.add(storage[node.name] if in_place else storage[source])
+        elif kind == "LocalResponseNorm":
+            saved.add(storage[source])
+            c, h, w = node.output_shape
+            extra += (3 * c + node.layer.size - 1) * h * w * width
+        elif kind == "AdaptiveAvgPool2d" and node.layer.output_size == (1, 1):
+            pass   # PyTorch computes a global average as a mean, whose backward keeps nothing
+        elif kind in _SAVES:
+            what, per_element = _SAVES[kind]
+            if what == "input":
+                saved.add(storage[source])
+            elif what == "output":
+                saved.add(storage[node.name])
+            extra += per_element * prod(node.output_shape)
+    size = {n.name: prod(n.output_shape) for n in network.nodes}
+    return sum(size[name] for name in saved) * width + extra
+
+
+def batch_norm_statistics(network: Network) -> int:
+    """Bytes of the per-channel mean and inverse deviation each batch norm keeps (float32)."""
+    return sum(2 * 4 * n.layer.num_features for n in network.nodes
+               if n.layer.type == "BatchNorm2d")
+
+
 def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     """Weights, buffers, inference peak and training activations of ``network`` in bytes."""
     batch = validate.integer("batch", batch, 1, validate.MAX_BATCH)
@@ -77,4 +137,5 @@ def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     concat = sum(prod(n.output_shape) for n in network.nodes if n.layer.type == "Concat")
     return Memory(batch, dtype, params * width, buffers * width,
                   peak_live_elements(network) * batch * width, saved * batch * width,
-                  (saved - concat) * batch * width)
+                  (saved - concat) * batch * width,
+                  saved_for_backward(network, width) * batch + batch_norm_statistics(network))

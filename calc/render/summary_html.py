@@ -25,7 +25,7 @@ def totals_html(summary: Summary, mem: Memory) -> str:
         (f"Weights ({mem.dtype})", numbers.nbytes(mem.weights)),
         (f"Inference peak activations (batch {mem.batch})", numbers.nbytes(mem.inference_peak)),
         (f"Activations saved for training (batch {mem.batch})",
-         numbers.nbytes(mem.training_activations)),
+         numbers.nbytes(mem.training_saved)),
     ]
     body = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items)
     return f'<dl class="calc-totals">{body}</dl>'

@@ -13,7 +13,8 @@ def memory_lines(mem: Memory) -> list[str]:
         f"Memory at batch {mem.batch}, {mem.dtype}:",
         f"  weights {numbers.nbytes(mem.weights)}, buffers {numbers.nbytes(mem.buffers)}",
         f"  inference peak activations {numbers.nbytes(mem.inference_peak)}",
-        f"  activations saved for training {numbers.nbytes(mem.training_activations)}",
+        f"  activations saved for training {numbers.nbytes(mem.training_saved)} "
+        f"(every layer's output: {numbers.nbytes(mem.training_activations)})",
     ]
 
 
