@@ -59,3 +59,13 @@ def test_figure_ids_are_unique_per_figure():
         mine = {e.get("id") for e in root.iter() if e.get("id")}
         assert not mine & ids, name
         ids |= mine
+
+
+def test_sortable_tables_carry_sort_keys():
+    made = chapters.Table(("model", "MACs", "params"),
+                          (("b", chapters.Cell("4.089 G", 4089184256), 7), ("a", None, 3)),
+                          sortable=True)
+    html = chapter_blocks.table_html(made)
+    assert '<table class="calc-sortable">' in html
+    assert '<td class="num" data-sort="4089184256">4.089 G</td>' in html
+    assert '<td class="num" data-sort="7">7</td>' in html

@@ -35,11 +35,19 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A cell shown as ``text`` and sorted by ``sort`` (a number): ``Cell("4.089 G", 4.089e9)``."""
+    text: str
+    sort: float
+
+
+@dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[tuple, ...]          # cells: str or numbers (numbers are right-aligned)
+    rows: tuple[tuple, ...]          # cells: str, numbers (right-aligned) or Cell
     caption: str = ""                # plain text above the table
     notes: tuple[str, ...] = field(default=())   # plain text lines under the table
+    sortable: bool = False           # the reader can sort by any column (calc.js)
 
 
 def _register(registry: dict, kind: str, name: str):

@@ -47,11 +47,13 @@ def _line_of(src: str, language: str) -> str:
 
 
 def _cell(value) -> str:
+    if isinstance(value, chapters.Cell):
+        return (f'<td class="num" data-sort="{value.sort!r}">{html.escape(value.text)}</td>')
     if isinstance(value, bool) or value is None:
         return f"<td>{html.escape(str(value or ''))}</td>"
     if isinstance(value, (int, float)):
         text = f"{value:,}" if isinstance(value, int) else str(value)
-        return f'<td class="num">{html.escape(text)}</td>'
+        return f'<td class="num" data-sort="{value!r}">{html.escape(text)}</td>'
     return f"<td>{html.escape(str(value))}</td>"
 
 
@@ -60,8 +62,9 @@ def table_html(t) -> str:
     body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in t.rows)
     caption = f"<caption>{html.escape(t.caption)}</caption>" if t.caption else ""
     notes = "".join(f'<p class="calc-table-note">{html.escape(n)}</p>' for n in t.notes)
-    return (f'<div class="calc-chapter-table"><table>{caption}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{notes}</div>")
+    sortable = ' class="calc-sortable"' if getattr(t, "sortable", False) else ""
+    return (f'<div class="calc-chapter-table"><table{sortable}>{caption}<thead><tr>{head}</tr>'
+            f"</thead><tbody>{body}</tbody></table>{notes}</div>")
 
 
 def figure_html(f) -> str:

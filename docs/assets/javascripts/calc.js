@@ -344,8 +344,44 @@ function prewarm() {
   else setTimeout(start, 2000);
 }
 
+// Tables built with sortable=True (scripts/chapters): a click on a header sorts the rows by
+// that column, numbers by their data-sort value, text by its words; again, the other way.
+function makeSortable(table) {
+  if (table.dataset.sortable === "on") return;
+  table.dataset.sortable = "on";
+  const headers = [...table.tHead.rows[0].cells];
+  headers.forEach((th, column) => {
+    th.tabIndex = 0;
+    th.setAttribute("role", "columnheader button");
+    const sort = () => {
+      const ascending = th.getAttribute("aria-sort") !== "ascending";
+      for (const other of headers) other.removeAttribute("aria-sort");
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      const key = (row) => {
+        const cell = row.cells[column];
+        return cell?.dataset.sort !== undefined ? Number(cell.dataset.sort) : cell?.textContent ?? "";
+      };
+      const rows = [...table.tBodies[0].rows].sort((a, b) => {
+        const x = key(a), y = key(b);
+        const order = typeof x === "number" && typeof y === "number" ? x - y
+          : String(x).localeCompare(String(y), undefined, { numeric: true });
+        return ascending ? order : -order;
+      });
+      table.tBodies[0].append(...rows);
+    };
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        sort();
+      }
+    });
+  });
+}
+
 function mountPage() {
   runtime ??= readRuntime();
+  for (const table of document.querySelectorAll("table.calc-sortable")) makeSortable(table);
   const seen = new Map();
   for (const root of document.querySelectorAll("[data-calc]")) {
     const id = root.dataset.calc;
