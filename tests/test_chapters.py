@@ -49,7 +49,7 @@ def test_table_cells_are_escaped():
     made = chapters.Table(("<b>",), (("<script>alert(1)</script>",), (1234567,)), "<i>", ("&",))
     html = chapter_blocks.table_html(made)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
-    assert '<td class="num">1,234,567</td>' in html
+    assert '<td class="num" data-sort="1234567">1,234,567</td>' in html
 
 
 def test_figure_ids_are_unique_per_figure():
