@@ -100,6 +100,9 @@ SPECS = {
                             lazy=True),
     "BatchNorm2d": LayerSpec(L.BatchNorm2d, _BN, "num_features"),
     "LazyBatchNorm2d": LayerSpec(L.BatchNorm2d, _BN, "num_features", lazy=True),
+    "BatchNorm1d": LayerSpec(L.BatchNorm1d, _BN, "num_features"),
+    "LazyBatchNorm1d": LayerSpec(L.BatchNorm1d, _BN, "num_features", lazy=True),
+    "Unflatten": LayerSpec(L.Unflatten, ("dim", "unflattened_size")),
     "LocalResponseNorm": LayerSpec(L.LocalResponseNorm, ("size", "alpha", "beta", "k")),
     "ReLU": LayerSpec(L.ReLU, ("inplace",)),
     "LeakyReLU": LayerSpec(L.LeakyReLU, ("negative_slope", "inplace")),
@@ -493,9 +496,9 @@ class _Builder:
             if key in values and values[key] != allowed:
                 raise _Line(f"{type_name}: calc supports only {key}={allowed!r}")
             values.pop(key, None)
-        flat_needed = spec.inferred == "in_features"
+        flat_needed = spec.inferred == "in_features" or spec.cls is L.BatchNorm1d
         if flat_needed and len(inputs[0].shape) != 1:
-            raise _Line(f"Linear needs a flat (F,) input, got shape "
+            raise _Line(f"{spec.cls.__name__} needs a flat (F,) input, got shape "
                         f"{'x'.join(map(str, inputs[0].shape))}: add a Flatten first")
         if spec.inferred and (len(inputs[0].shape) == 1) == flat_needed:
             shape = inputs[0].shape

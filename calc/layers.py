@@ -324,6 +324,38 @@ class BatchNorm2d(Layer):
 
 
 @dataclass(frozen=True)
+class BatchNorm1d(Layer):
+    """Batch normalisation of a flat ``(F,)`` input, feature by feature: ``2 * F`` affine
+    parameters, buffers as :class:`BatchNorm2d`'s (DCGAN's projection, Radford et al.'s code)."""
+    num_features: int
+    eps: float = 1e-5
+    momentum: float = 0.1
+    affine: bool = True
+    track_running_stats: bool = True
+
+    def __post_init__(self):
+        _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
+                                                    1 << 30))
+
+    @property
+    def params(self):
+        return 2 * self.num_features if self.affine else 0
+
+    @property
+    def buffers(self):
+        return 2 * self.num_features + 1 if self.track_running_stats else 0
+
+    def output_shape(self, shape):
+        if len(shape) != 1 or shape[0] != self.num_features:
+            raise CalcError(f"BatchNorm1d expects a flat ({self.num_features},) input, got "
+                            f"shape {format_shape(shape)}")
+        return shape
+
+    def rf_step(self, input_shape):
+        return None
+
+
+@dataclass(frozen=True)
 class LocalResponseNorm(Layer):
     """Local response normalisation across ``size`` channels (AlexNet paper, section 3.3)."""
     size: int = 5
@@ -372,6 +404,33 @@ class Flatten(Layer):
 
     def output_shape(self, shape):
         return (prod(shape),)
+
+    def rf_step(self, input_shape):
+        return None
+
+
+@dataclass(frozen=True)
+class Unflatten(Layer):
+    """Reshapes a flat ``(F,)`` input to ``unflattened_size`` (``(C, H, W)``), as
+    ``nn.Unflatten(1, (C, H, W))``: a fully connected projection read as a feature map."""
+    dim: int = 1
+    unflattened_size: tuple = (1, 1, 1)
+
+    def __post_init__(self):
+        if self.dim != 1:
+            raise CalcError(f"Unflatten supports dim=1 only (dim 0 is the batch), got {self.dim!r}")
+        size = self.unflattened_size
+        if not isinstance(size, (tuple, list)) or len(size) != 3:
+            raise CalcError(f"unflattened_size must be (C, H, W), got {size!r:.40}")
+        limits = (validate.MAX_CHANNELS, validate.MAX_SIZE, validate.MAX_SIZE)
+        _set(self, "unflattened_size", tuple(validate.integer(f"unflattened_size[{i}]", v, 1, m)
+                                             for i, (v, m) in enumerate(zip(size, limits))))
+
+    def output_shape(self, shape):
+        if len(shape) != 1 or shape[0] != prod(self.unflattened_size):
+            raise CalcError(f"Unflatten to {format_shape(self.unflattened_size)} needs a flat "
+                            f"({prod(self.unflattened_size)},) input, got {format_shape(shape)}")
+        return self.unflattened_size
 
     def rf_step(self, input_shape):
         return None

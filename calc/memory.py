@@ -77,7 +77,7 @@ def peak_live_elements(network: Network) -> int:
 
 # What a layer's backward reads: "input", "output" or None; extra bytes per output element.
 _SAVES = {"Conv2d": ("input", 0), "ConvTranspose2d": ("input", 0), "Linear": ("input", 0),
-          "BatchNorm2d": ("input", 0), "ReLU": ("output", 0), "Tanh": ("output", 0),
+          "BatchNorm2d": ("input", 0), "BatchNorm1d": ("input", 0), "ReLU": ("output", 0), "Tanh": ("output", 0),
           "Sigmoid": ("output", 0), "MaxPool2d": ("input", 8), "AvgPool2d": ("input", 0),
           "AdaptiveAvgPool2d": ("input", 0), "AdaptiveMaxPool2d": ("input", 8),
           "Dropout": (None, 1)}
@@ -100,7 +100,7 @@ def saved_for_backward(network: Network, width: int) -> int:
         kind = node.layer.type
         source = node.inputs[0] if node.inputs else None
         in_place = kind in _IN_PLACE and getattr(node.layer, "inplace", False)
-        view = kind == "Flatten"
+        view = kind in ("Flatten", "Unflatten")
         storage[node.name] = storage[source] if (in_place or view) and source else node.name
         if kind == "LeakyReLU":
             saved.add(storage[node.name] if in_place else storage[source])
@@ -124,7 +124,7 @@ def saved_for_backward(network: Network, width: int) -> int:
 def batch_norm_statistics(network: Network) -> int:
     """Bytes of the per-channel mean and inverse deviation each batch norm keeps (float32)."""
     return sum(2 * 4 * n.layer.num_features for n in network.nodes
-               if n.layer.type == "BatchNorm2d")
+               if n.layer.type in ("BatchNorm2d", "BatchNorm1d"))
 
 
 def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:

@@ -24,8 +24,8 @@ from .network import last_uses
 # calc layer type -> torch.nn class of the same name and the same constructor fields
 TORCH_LAYERS = (
     "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
-    "AdaptiveMaxPool2d", "Linear", "BatchNorm2d", "LocalResponseNorm", "ReLU", "LeakyReLU",
-    "Tanh", "Sigmoid", "Dropout", "Flatten",
+    "AdaptiveMaxPool2d", "Linear", "BatchNorm2d", "BatchNorm1d", "LocalResponseNorm", "ReLU",
+    "LeakyReLU", "Tanh", "Sigmoid", "Dropout", "Flatten", "Unflatten",
 )
 # calc layer types with no torch.nn class: small modules defined below
 OWN_LAYERS = ("Add", "Concat", "PadChannels")

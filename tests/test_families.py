@@ -34,7 +34,7 @@ def test_presets_forward_kwargs_to_their_family():
     ("resnet50", {"layers": (2, 2, 2, 2)}, ["layers is 3,4,6,3 in this model", "'resnet'"]),
     ("vgg16", {"cfg": "E"}, ["cfg is D in this model"]),
     ("alexnet_paper", {"variant": "torchvision"}, ["variant is paper"]),
-    ("dcgan_generator", {"depth": 3}, ["dcgan_generator has no argument 'depth'"]),
+    ("dcgan_example_generator", {"depth": 3}, ["dcgan_example_generator has no argument 'depth'"]),
     ("resnet", {"layers": (3, -4, 6, 3)}, ["layers[1] must be >= 1"]),
     ("resnet", {"block": "plain"}, ["block must be 'basic' or 'bottleneck'"]),
     ("densenet", {"growth_rate": 0}, ["growth_rate must be >= 1"]),

@@ -38,7 +38,8 @@ def saved_by_autograd(torch, network, batch: int) -> int:
     ("densenet121", {"input_shape": (3, 64, 64)}),
     ("googlenet", {"input_shape": (3, 96, 96), "aux_logits": True}),
     ("alexnet_paper", {}), ("resnet20", {}), ("wrn_16_8", {"dropout": 0.3}),
-    ("dcgan_generator", {}), ("dcgan_discriminator", {}), ("lenet5", {}),
+    ("dcgan_example_generator", {}), ("dcgan_example_discriminator", {}), ("lenet5", {}),
+    ("dcgan_paper_generator", {}), ("dcgan_paper_discriminator", {}),
     ("resnet", {"block": "bottleneck", "layers": (1, 1, 1, 1), "shortcut": "D",
                 "input_shape": (3, 64, 64)}),
 ])

@@ -18,7 +18,7 @@ def test_defaults_use_the_models_own_input():
     assert "427 px, stride 32" in out
     out = run(model="inception_v3")
     assert "3x299x299" in out and "27,161,264" in out and "(auxiliary: 3,326,696)" in out
-    assert "calc-error" not in run(model="dcgan_generator")
+    assert "calc-error" not in run(model="dcgan_example_generator")
 
 
 def test_custom_input_and_memory():

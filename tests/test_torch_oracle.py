@@ -23,9 +23,10 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from calc import CalcError, arithmetic as ar, layers
-from calc.layers import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm2d, Conv2d,
-                         ConvTranspose2d, Dropout, Flatten, Input, LeakyReLU, Linear,
-                         LocalResponseNorm, MaxPool2d, PadChannels, ReLU, Sigmoid, Tanh)
+from calc.layers import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm1d,
+                         BatchNorm2d, Conv2d, ConvTranspose2d, Dropout, Flatten, Input, LeakyReLU,
+                         Linear, LocalResponseNorm, MaxPool2d, PadChannels, ReLU, Sigmoid, Tanh,
+                         Unflatten)
 from calc.models import get_model, list_models, member_names
 from calc.network import NetworkBuilder
 from calc.torch_bridge import (OWN_LAYERS, TORCH_LAYERS, forward_shapes, to_torch, torch_layer,
@@ -80,7 +81,18 @@ def nesting_net():
     return g.build(x)
 
 
-SMALL_NETS = [every_layer_net, nesting_net]
+def projection_net():
+    """A flat input projected and reshaped into a map (DCGAN's generator, as its code has it)."""
+    g = NetworkBuilder("projection", (16,))
+    x = g.layer("project", Linear(16, 8 * 2 * 3, bias=False), g.input)
+    x = g.layer("project_bn", BatchNorm1d(48), x)
+    x = g.layer("project_relu", ReLU(inplace=True), x)
+    x = g.layer("reshape", Unflatten(1, (8, 2, 3)), x)
+    x = g.layer("conv", Conv2d(8, 4, 1), x)
+    return g.build(x)
+
+
+SMALL_NETS = [every_layer_net, nesting_net, projection_net]
 
 
 def public_layer_types():

@@ -4,6 +4,7 @@ Golden numbers are transcribed from the papers, each with its table; every other
 expected value is computed here by hand from the architecture's rules, not by calc.
 """
 
+from math import prod
 
 import pytest
 
@@ -339,7 +340,7 @@ def test_googlenet_auxiliary_classifiers(googlenet):
 
 def test_dcgan_generator_figure_1_shapes():
     """Figure 1: 4x4x1024 -> 8x8x512 -> 16x16x256 -> 32x32x128 -> 64x64x3 (ngf = 128)."""
-    net = get_model("dcgan_generator", ngf=128)
+    net = get_model("dcgan_example_generator", ngf=128)
     s = shapes(net)
     assert s["input"] == (100, 1, 1)
     assert [s[f"main.{i}"] for i in (0, 3, 6, 9, 12)] == [
@@ -357,22 +358,22 @@ def _generator_by_hand(nz, ngf, nc, widths):
 @pytest.mark.parametrize("ngf, nz, nc", [(64, 100, 3), (128, 100, 3), (32, 64, 1)])
 def test_dcgan_generator_params_by_hand(ngf, nz, nc):
     expected = _generator_by_hand(nz, ngf, nc, [8, 4, 2, 1])
-    assert params("dcgan_generator", ngf=ngf, nz=nz, nc=nc) == expected
-    assert params("dcgan_generator", ngf=ngf, nc=nc, input_shape=(nz, 1, 1)) == expected
+    assert params("dcgan_example_generator", ngf=ngf, nz=nz, nc=nc) == expected
+    assert params("dcgan_example_generator", ngf=ngf, nc=nc, input_shape=(nz, 1, 1)) == expected
 
 
 def test_dcgan_generator_default_numbers_by_hand():
     # 100*512*16 + 512*256*16 + 256*128*16 + 128*64*16 + 64*3*16 weights, BN 2*(512+256+128+64)
-    assert params("dcgan_generator") == (819_200 + 2_097_152 + 524_288 + 131_072 + 3_072
+    assert params("dcgan_example_generator") == (819_200 + 2_097_152 + 524_288 + 131_072 + 3_072
                                          + 1_920)
     # MACs on the input grid: Cin*Hin*Win * Cout*16
     macs = (100 * 1 * 512 * 16 + 512 * 16 * 256 * 16 + 256 * 64 * 128 * 16
             + 128 * 256 * 64 * 16 + 64 * 1024 * 3 * 16)
-    assert summarize(get_model("dcgan_generator")).macs == macs
+    assert summarize(get_model("dcgan_example_generator")).macs == macs
 
 
 def test_dcgan_discriminator_by_hand():
-    net = get_model("dcgan_discriminator")
+    net = get_model("dcgan_example_discriminator")
     s = shapes(net)
     assert [s[f"main.{i}"] for i in (0, 2, 5, 8, 11)] == [
         (64, 32, 32), (128, 16, 16), (256, 8, 8), (512, 4, 4), (1, 1, 1)]
@@ -380,33 +381,33 @@ def test_dcgan_discriminator_by_hand():
     assert net.node("main.1").layer.negative_slope == 0.2
     assert "main.1" in s and net.node("main.1").layer.type == "LeakyReLU"  # no BN on layer 1
     weights = 3 * 64 * 16 + 64 * 128 * 16 + 128 * 256 * 16 + 256 * 512 * 16 + 512 * 1 * 16
-    assert params("dcgan_discriminator") == weights + 2 * (128 + 256 + 512)
+    assert params("dcgan_example_discriminator") == weights + 2 * (128 + 256 + 512)
 
 
 @pytest.mark.parametrize("size, widths", [(32, [4, 2, 1]), (64, [8, 4, 2, 1]),
                                           (128, [16, 8, 4, 2, 1])])
 def test_dcgan_other_image_sizes(size, widths):
-    g = get_model("dcgan_generator", image_size=size)
+    g = get_model("dcgan_example_generator", image_size=size)
     assert g.output_shape == (3, size, size)
     ups = [n for n in g.nodes if isinstance(n.layer, ConvTranspose2d)]
     assert [n.output_shape for n in ups] == (
         [(64 * w, 4 * 2 ** i, 4 * 2 ** i) for i, w in enumerate(widths)] + [(3, size, size)])
-    assert params("dcgan_generator", image_size=size) == _generator_by_hand(100, 64, 3, widths)
-    d = get_model("dcgan_discriminator", input_shape=(3, size, size))
+    assert params("dcgan_example_generator", image_size=size) == _generator_by_hand(100, 64, 3, widths)
+    d = get_model("dcgan_example_discriminator", input_shape=(3, size, size))
     convs = [n.output_shape for n in d.nodes if isinstance(n.layer, Conv2d)]
     assert convs == ([(64 * w, 4 * 2 ** i, 4 * 2 ** i) for i, w in enumerate(widths)][::-1]
                      + [(1, 1, 1)])
 
 
 @pytest.mark.parametrize("name, kw, words", [
-    ("dcgan_generator", {"image_size": 48}, ["image_size", "power of two"]),
-    ("dcgan_generator", {"input_shape": (3, 224, 224)}, ["input_shape", "1, 1"]),
-    ("dcgan_generator", {"input_shape": (100, 1, 1), "nz": 50}, ["input_shape", "(50, 1, 1)"]),
-    ("dcgan_generator", {"num_classes": 10}, ["num_classes"]),
-    ("dcgan_generator", {"ngf": 0}, ["ngf", ">= 1"]),
-    ("dcgan_discriminator", {"input_shape": (3, 224, 224)}, ["input size", "power of two"]),
-    ("dcgan_discriminator", {"input_shape": (3, 64, 32)}, ["input_shape", "square"]),
-    ("dcgan_discriminator", {"num_classes": 10}, ["num_classes", "1"]),
+    ("dcgan_example_generator", {"image_size": 48}, ["image_size", "power of two"]),
+    ("dcgan_example_generator", {"input_shape": (3, 224, 224)}, ["input_shape", "1, 1"]),
+    ("dcgan_example_generator", {"input_shape": (100, 1, 1), "nz": 50}, ["input_shape", "(50, 1, 1)"]),
+    ("dcgan_example_generator", {"num_classes": 10}, ["num_classes"]),
+    ("dcgan_example_generator", {"ngf": 0}, ["ngf", ">= 1"]),
+    ("dcgan_example_discriminator", {"input_shape": (3, 224, 224)}, ["input size", "power of two"]),
+    ("dcgan_example_discriminator", {"input_shape": (3, 64, 32)}, ["input_shape", "square"]),
+    ("dcgan_example_discriminator", {"num_classes": 10}, ["num_classes", "1"]),
 ])
 def test_dcgan_bad_input(name, kw, words):
     with pytest.raises(CalcError) as err:
@@ -418,7 +419,7 @@ def test_dcgan_bad_input(name, kw, words):
 
 PAPER_MODELS = ["resnet20", "resnet1202", "wrn_16_8", "wrn_28_10", "wrn_40_4", "densenet_40_12",
                 "densenet_bc_100_12", "densenet_bc_250_24", "densenet_bc_190_40",
-                "googlenet_paper", "dcgan_generator", "dcgan_discriminator"]
+                "googlenet_paper", "dcgan_example_generator", "dcgan_example_discriminator"]
 
 
 @pytest.mark.parametrize("name", PAPER_MODELS)
@@ -442,3 +443,36 @@ def test_family_examples_build(example):
     [family] = family_of(example)
     assert family.example == example
     assert get_model(example).name == example
+
+
+# --- Radford et al.'s own DCGAN (github.com/Newmu/dcgan_code, faces/train_uncond_dcgan.py) ----
+
+# The code's parameter shapes: gw (nz, ngf*8*4*4), gg and gb (ngf*8*4*4), gw2 (ngf*8, ngf*4,
+# 5, 5), gg2/gb2 (ngf*4), ..., gwx (ngf, nc, 5, 5); dw (ndf, nc, 5, 5), dw2 (ndf*2, ndf, 5, 5),
+# dg2/db2 (ndf*2), ..., dwy (ndf*8*4*4, 1). nz = 100, ngf = ndf = 128, nc = 3, npx = 64.
+CODE_GENERATOR = [(100, 16384), (16384,), (16384,), (1024, 512, 5, 5), (512,), (512,),
+                  (512, 256, 5, 5), (256,), (256,), (256, 128, 5, 5), (128,), (128,),
+                  (128, 3, 5, 5)]
+CODE_DISCRIMINATOR = [(128, 3, 5, 5), (256, 128, 5, 5), (256,), (256,), (512, 256, 5, 5),
+                      (512,), (512,), (1024, 512, 5, 5), (1024,), (1024,), (16384, 1)]
+
+
+def test_dcgan_paper_networks_have_their_codes_parameters():
+    assert params("dcgan_paper_generator") == sum(prod(s) for s in CODE_GENERATOR)
+    assert params("dcgan_paper_discriminator") == sum(prod(s) for s in CODE_DISCRIMINATOR)
+
+
+def test_dcgan_paper_generator_shapes_figure_1():
+    """Figure 1: z (100) projected and reshaped to 4x4x1024, then 8x8x512, 16x16x256,
+    32x32x128 and 64x64x3; the 5x5 transposed convs double the size (the code's deconv makes
+    the output twice the input)."""
+    net = get_model("dcgan_paper_generator")
+    maps = [n.output_shape for n in net.nodes if len(n.output_shape) == 3
+            and n.layer.type in ("Unflatten", "ConvTranspose2d")]
+    assert maps == [(1024, 4, 4), (512, 8, 8), (256, 16, 16), (128, 32, 32), (3, 64, 64)]
+    kernels = {n.layer.kernel_size for n in net.nodes if n.layer.type == "ConvTranspose2d"}
+    assert kernels == {(5, 5)}
+    d = get_model("dcgan_paper_discriminator")
+    maps = [n.output_shape for n in d.nodes if n.layer.type == "Conv2d"]
+    assert maps == [(128, 32, 32), (256, 16, 16), (512, 8, 8), (1024, 4, 4)]
+    assert d.output_shape == (1,)

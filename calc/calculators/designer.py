@@ -51,7 +51,7 @@ LazyLinear(10)
 # Zoo networks the editor can start from (the CLI exports any: python -m calc export NAME)
 STARTS = ("", "blank", "alexnet", "alexnet_paper", "vgg11", "vgg16", "googlenet",
           "googlenet_paper", "inception_v3", "resnet18", "resnet50", "densenet121",
-          "resnet20", "wrn_16_8", "densenet_bc_100_12", "dcgan_generator")
+          "resnet20", "wrn_16_8", "densenet_bc_100_12", "dcgan_example_generator")
 BLANK = "input 3x224x224\n"
 
 

@@ -20,6 +20,7 @@ _WRITTEN = {spec.cls.__name__: name for name, spec in SPECS.items()
 _WRITTEN.update(Add="Add", Concat="Concat")
 # arguments written by position (PyTorch's habit, as torchvision writes them)
 _POSITIONAL = {"Conv2d": 2, "ConvTranspose2d": 2, "Linear": 2, "BatchNorm2d": 1,
+               "BatchNorm1d": 1, "Unflatten": 2,
                "MaxPool2d": 1, "AvgPool2d": 1, "AdaptiveAvgPool2d": 1, "AdaptiveMaxPool2d": 1,
                "LocalResponseNorm": 1, "PadChannels": 1}
 _ALWAYS = {"Conv2d": ("kernel_size",), "ConvTranspose2d": ("kernel_size",)}

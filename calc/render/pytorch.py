@@ -21,8 +21,8 @@ from .description import layer_call
 
 # calc layers whose call reads the same in torch.nn (``nn.`` + layer_call)
 _NN = {"Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
-       "AdaptiveMaxPool2d", "Linear", "BatchNorm2d", "LocalResponseNorm", "ReLU", "LeakyReLU",
-       "Tanh", "Sigmoid", "Dropout", "Flatten"}
+       "AdaptiveMaxPool2d", "Linear", "BatchNorm2d", "BatchNorm1d", "LocalResponseNorm", "ReLU",
+       "LeakyReLU", "Tanh", "Sigmoid", "Dropout", "Flatten", "Unflatten"}
 
 _PAD_CHANNELS = '''
 
