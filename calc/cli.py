@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from . import arithmetic, coverage, validate
+from . import arithmetic, coverage, generator, validate
 from .checks import check
 from .description import parse
 from .errors import CalcError
@@ -170,6 +170,39 @@ def cmd_conv_transpose(args) -> int:
     return _answer(args, out, axes_warnings(axes, transpose_warnings))
 
 
+def cmd_generator(args) -> int:
+    latent = _int(args.latent, "--latent", 1, validate.MAX_CHANNELS)
+    output = validate.parse_dims("--output", args.output, counts=(3,))
+    channels = validate.parse_int_list("--channels", args.channels) if args.channels else None
+    d = generator.design(latent, output, channels)
+    if args.export == "pytorch":
+        print(to_pytorch(generator.build(d), "Generator", latent=True), end="")
+        return 0
+    if args.json:
+        print(json.dumps({
+            "latent": d.latent, "output": list(d.output),
+            "stages": [{"input": list(s.input), "output": list(s.output),
+                        "options": [{"kernel_size": list(o.kernel_size),
+                                     "stride": list(o.stride), "padding": list(o.padding),
+                                     "output_padding": list(o.output_padding),
+                                     "checkerboard": o.uneven or o.gaps, "macs": o.macs}
+                                    for o in s.options]} for s in d.stages]}))
+        return 0
+    s = summarize(generator.build(d))
+    print(f"generator: {d.latent} -> {numbers.shape(d.output)}, {len(d.stages)} stages; the "
+          f"first options: {numbers.grouped(s.params)} parameters, {numbers.si(s.macs)} MACs")
+    for j, stage in enumerate(d.stages):
+        print(f"stage {j}: {numbers.shape(stage.input)} -> {numbers.shape(stage.output)} "
+              f"({len(stage.options)} options; the first {min(5, len(stage.options))}):")
+        print("    kernel_size  stride  padding  output_padding  overlap          MACs")
+        for o in stage.options[:5]:
+            overlap = "gaps" if o.gaps else "uneven" if o.uneven else "even"
+            print(f"    {numbers.pair(o.kernel_size):>11}  {numbers.pair(o.stride):>6}  "
+                  f"{numbers.pair(o.padding):>7}  {numbers.pair(o.output_padding):>14}  "
+                  f"{overlap:<7}  {numbers.grouped(o.macs):>12}")
+    return 0
+
+
 def _listing(what: str, count: int, hint: str) -> None:
     if count > MAX_LISTED:
         raise CalcError(f"{count} {what} match, more than the {MAX_LISTED} that --json lists; "
@@ -271,6 +304,17 @@ def parser() -> argparse.ArgumentParser:
                    help="text: a description that --file reads back; pytorch: an nn.Module")
     p.add_argument("--class-name", help="the PyTorch class's name (default: from the model's)")
     p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("generator", help="transposed-conv stages from a latent vector to an "
+                                         "image, every option per stage ranked")
+    p.add_argument("--latent", required=True, help="the latent vector's length, e.g. 100")
+    p.add_argument("--output", required=True, help="the image, CxHxW (e.g. 3x64x64)")
+    p.add_argument("--channels", help="widths of the maps before the image, e.g. "
+                                      "512,256,128,64 (default: DCGAN's halving schedule)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--export", choices=("pytorch",), help="print the first-ranked design as "
+                                                          "PyTorch code")
+    p.set_defaults(run=cmd_generator)
 
     p = sub.add_parser("conv", help="output size of a convolution")
     _add_conv_options(p)

@@ -256,6 +256,29 @@ def transpose_axis(size: int, kernel_size: int, stride: int = 1, padding: int = 
     return TransposeAxis(i, k, s, p, a, d, o, beyond, holes, fewest, max(hits.values()))
 
 
+def transpose_taps(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                   output_padding: int = 0, dilation: int = 1, limit: int = 64) -> tuple[int, ...]:
+    """How many kernel taps land on each of the first ``limit`` outputs of one axis of a
+    transposed convolution: output ``x`` receives tap ``t`` of input ``j`` when
+    ``j*stride + t*dilation - padding == x``. Unequal counts are the checkerboard.
+
+    >>> transpose_taps(4, 3, 2, 1)
+    (1, 2, 1, 2, 1, 2, 1)
+    """
+    a = transpose_axis(size, kernel_size, stride, padding, output_padding, dilation)
+    counts = [0] * min(a.output, validate.integer("limit", limit, 1, 1 << 16))
+    for t in range(kernel_size):
+        # x = j*s + t*d - p for j in [0, size): the x in range are an arithmetic progression
+        offset = t * dilation - padding
+        first = max(0, -(-(-offset) // stride))      # smallest j with x >= 0
+        for j in range(first, size):
+            x = j * stride + offset
+            if x >= len(counts):
+                break
+            counts[x] += 1
+    return tuple(counts)
+
+
 def _per_axis(values):
     """``(h_values, w_values)`` from arguments that are ints or (h, w) pairs."""
     pairs = [validate.pair(name, v, minimum=-validate.MAX_SIZE) for name, v in values]

@@ -19,7 +19,9 @@ the bounds that maps its input to its output on both axes (D&V relationship 14, 
 5. a kernel twice the stride (DCGAN's 4 with stride 2: every output reads two taps per axis);
 6. the smaller kernel, then the smaller padding.
 
-So a doubling's first option is the PyTorch DCGAN example's k=4, s=2, p=1.
+So a doubling's first option is the PyTorch DCGAN example's k=4, s=2, p=1. The first stage,
+from the ``1 x 1`` latent map, ranks the kernel that is the base map, without padding, first
+(DCGAN's 4x4 projection).
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ def plan_sizes(height: int, width: int) -> list[tuple[int, int]]:
     return sizes[::-1]
 
 
-def _rank(option: Option, ratio: tuple[int, int]):
+def _rank(option: Option, ratio: tuple[int, int], projection: bool):
     k, s = option.kernel_size, option.stride
+    if projection:   # from a 1x1 map: the kernel is the base map itself, no padding (DCGAN)
+        return (any(option.padding), any(option.output_padding), sum(k))
     return (option.uneven or option.gaps,
             sum(abs(si - ri) for si, ri in zip(s, ratio)),
             any(option.output_padding),
@@ -112,7 +116,8 @@ def stage_options(cin: int, cout: int, size: tuple[int, int],
             options.append(Option(k, s, (h.padding, w.padding),
                                   (h.output_padding, w.output_padding), uneven, macs))
     ratio = tuple(max(1, round(o / i)) for i, o in zip(size, target))
-    return tuple(sorted(options, key=lambda option: _rank(option, ratio)))
+    projection = size == (1, 1)
+    return tuple(sorted(options, key=lambda option: _rank(option, ratio, projection)))
 
 
 def default_channels(stages: int) -> tuple[int, ...]:

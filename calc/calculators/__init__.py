@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import families
 from .arithmetic import CONV_OUTPUT, CONV_TRANSPOSE_OUTPUT, POOL_OUTPUT
 from .designer import DESIGNER
+from .generator import GENERATOR
 from .inception_module import INCEPTION_MODULE
 from .network import NETWORK_SUMMARY
 from .solvers import INVERSE_SOLVER, PADDING_SOLVER
@@ -28,7 +29,7 @@ def _registry(*calculators: Calculator) -> dict[str, Calculator]:
 
 CALCULATORS: dict[str, Calculator] = _registry(
     CONV_OUTPUT, POOL_OUTPUT, CONV_TRANSPOSE_OUTPUT, PADDING_SOLVER, INVERSE_SOLVER,
-    NETWORK_SUMMARY, INCEPTION_MODULE, DESIGNER, *families.CALCULATORS,
+    NETWORK_SUMMARY, INCEPTION_MODULE, DESIGNER, GENERATOR, *families.CALCULATORS,
 )
 
 __all__ = ["CALCULATORS", "Calculator", "Field", "parse_params"]

@@ -35,6 +35,7 @@ class Field:
     choices: tuple = ()
     help: str = ""
     pair: bool = False
+    optional: bool = False      # an empty value is None (the calculator's own choice)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ def parse_params(calculator: Calculator, raw: dict) -> dict:
     values = {}
     for f in calculator.fields:
         value = raw.get(f.name, f.default)
+        if f.optional and (value is None or isinstance(value, str) and not value.strip()):
+            values[f.name] = None
+            continue
         parse = _PARSERS.get(f.kind)
         if parse is None:
             raise RuntimeError(f"unknown field kind {f.kind!r}")

@@ -14,7 +14,7 @@ _KINDS = {"int": ("number", "numeric", "1"), "float": ("number", "decimal", "any
 
 def _input(f, uid: str, value, suffix: str = "") -> str:
     if f.kind == "ints":
-        text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
+        text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else (value or "")
         return ("<input" + html.attrs(id=f"{uid}-{f.name}{suffix}", name=f.name + suffix,
                                        type="text", inputmode="numeric", spellcheck="false",
                                        autocomplete="off", value=text, required=True) + ">")

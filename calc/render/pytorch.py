@@ -69,8 +69,11 @@ def _shape(shape) -> str:
     return "N x " + " x ".join(map(str, shape))
 
 
-def to_pytorch(network: Network, name: str | None = None) -> str:
-    """Python source of an ``nn.Module`` class equal to ``network``."""
+def to_pytorch(network: Network, name: str | None = None, latent: bool = False) -> str:
+    """Python source of an ``nn.Module`` class equal to ``network``.
+
+    ``latent``: the network is a generator whose ``(Z, 1, 1)`` input is a latent vector;
+    ``forward`` then also takes it flat, ``N x Z``."""
     nodes = network.nodes
     input_name = nodes[0].name
     ident = _identifiers(n.name for n in nodes[1:])
@@ -137,6 +140,9 @@ def to_pytorch(network: Network, name: str | None = None) -> str:
               *(init or ["        pass"]),
               "",
               f"    def forward(self, x):  # {_shape(network.input_shape)}",
+              *(["        if x.dim() == 2:  # a flat latent vector, N x Z",
+                 "            x = x[:, :, None, None]"]
+                if latent and network.input_shape[1:] == (1, 1) else []),
               *body,
               f"        return {result}",
               ""]

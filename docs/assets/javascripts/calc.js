@@ -291,6 +291,13 @@ function mount(root, key) {
   root.addEventListener("click", (event) => {
     const button = event.target.closest?.("[data-calc-download]");
     if (button) download(root, button);
+    // a result's button that sets one of the form's fields (a generator stage's option)
+    const setter = event.target.closest?.("[data-calc-set]");
+    const field = setter && form.elements.namedItem(setter.dataset.calcSet);
+    if (field) {
+      field.value = setter.dataset.calcValue ?? "";
+      form.dispatchEvent(new Event("input"));
+    }
   });
   if (dirty) output.setAttribute("aria-busy", "true");
 
