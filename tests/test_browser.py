@@ -544,6 +544,41 @@ def test_a_hostile_description_is_shown_as_text_never_run(visit, built_site):
     assert visit.console_errors == []
 
 
+# --- the generator designer ---------------------------------------------------------------
+
+def test_the_generator_designer_picks_per_stage_and_keeps_it_in_the_link(visit, built_site,
+                                                                           browser):
+    page = visit.open(page_with(built_site, "generator"))
+    wait_live(page)
+    root = first_root(page, "generator")
+    root.locator('input[name="size"]').fill("100")
+    wait_output(page, root, expected_html(page, root))
+    assert "100x100" in output_html(root)
+    root.locator('button[data-calc-set="choices"]:not([aria-pressed="true"])').nth(1).click()
+    page.wait_for_function("el => el.value !== ''", arg=root.locator(
+        'input[name="choices"]').element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    wait_output(page, root, expected_html(page, root))
+    choices = root.locator('input[name="choices"]').input_value()
+    page.wait_for_function("() => location.search.includes('generator.choices=')")
+    state, url = output_html(root), page.url
+    context = browser.new_context()
+    try:
+        fresh = context.new_page()
+        fresh.goto(url)
+        fresh.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+        other = first_root(fresh, "generator")
+        assert other.locator('input[name="choices"]').input_value() == choices
+        wait_output(fresh, other, state)
+    finally:
+        context.close()
+    set_raw(root.locator('input[name="latent"]'), HOSTILE_HTML)
+    wait_output(page, root, expected_html(page, root))
+    assert "latent must be a whole number" in root.locator(".calc-output").get_by_role(
+        "alert").text_content()
+    assert page.locator('img[src="x"]').count() == 0 and visit.dialogs == []
+    assert visit.console_errors == []
+
+
 def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
     pytester.makeconftest((Path(__file__).with_name("conftest.py")).read_text())
     pytester.makepyfile("""

@@ -13,6 +13,7 @@ from ..models.googlenet import inception_module
 from ..models.googlenet_paper import INCEPTION, TABLE_1_PRINTED, WIDTHS
 from ..render import html
 from ..render.calc_html import paragraph, result, strong
+from ..render.columns import rf_cell
 from ..render.numbers import grouped, shape, si
 from ..summary import summarize
 from .spec import Calculator, Field
@@ -27,20 +28,35 @@ INPUTS = {"inception3a": (192, 28), "inception3b": (256, 28), "inception4a": (48
 
 
 def _branches(summary, labels):
-    """Per branch: its layers' output shape (the last), params and MACs."""
+    """Per branch: its last layer's output shape and receptive field, its params and MACs."""
     rows = []
     for prefix, label in labels:
         mine = [r for r in summary.rows if r.name.startswith(f"module.{prefix}")]
-        rows.append((label, shape(mine[-1].output), sum(r.params for r in mine),
-                     sum(r.macs for r in mine)))
+        rows.append((label, shape(mine[-1].output), rf_cell(mine[-1].rf),
+                     sum(r.params for r in mine), sum(r.macs for r in mine)))
     return rows
 
 
-def _table(rows, summary) -> str:
-    body = [(label, out, grouped(p), grouped(m)) for label, out, p, m in rows]
-    body.append(("concatenated", shape(summary.output), grouped(summary.params),
-                 grouped(summary.macs)))
-    return html.table(("branch", "output", "params", "MACs"), body, numeric=(2, 3))
+def _table(rows, summary, against=None) -> str:
+    """Branch rows and the concatenation; ``against``: the module with reductions, whose
+    MACs each branch's cost is compared with."""
+    body = []
+    for i, (label, out, rf, p, m) in enumerate(rows):
+        row = [label, out, rf, grouped(p), grouped(m)]
+        if against is not None:
+            base = against[i][4]
+            row.append(f"{m / base:.2f}x" if base else "")
+        body.append(tuple(row))
+    last = summary.rows[-1]
+    total = ["concatenated", shape(summary.output), rf_cell(last.rf), grouped(summary.params),
+             grouped(summary.macs)]
+    if against is not None:
+        total.append(f"{summary.macs / sum(r[4] for r in against):.2f}x")
+    body.append(tuple(total))
+    header = ["branch", "output", "RF size/stride/padding", "params", "MACs"]
+    if against is not None:
+        header.append("MACs against the reduced module")
+    return html.table(header, body, numeric=(3, 4, 5))
 
 
 def _paper_row(v, network) -> str:
@@ -65,8 +81,11 @@ def compute(v: dict) -> str:
     args = (v["in_channels"], v["size"])
     module = summarize(inception_module(*args, **widths, variant=v["variant"]))
     naive = summarize(inception_module(*args, **widths, variant="paper", reductions=False))
+    if v["module"]:
+        return _fill_row(v["module"])
     c, h, w = module.output
-    parts = [_table(_branches(module, BRANCHES), module)]
+    reduced = _branches(module, BRANCHES)
+    parts = [_table(reduced, module)]
     ratio = naive.macs / module.macs
     parts.append(paragraph(
         f"Without the 1x1 reductions (Figure 2(a), the \u201cnaive\u201d module: 3x3 and 5x5 "
@@ -77,7 +96,7 @@ def compute(v: dict) -> str:
                                                    "its input at every module: stacked, the "
                                                    "width compounds." if naive.output[0] >
                                                    v["in_channels"] else "")))
-    parts.append(_table(_branches(naive, NAIVE), naive))
+    parts.append(_table(_branches(naive, NAIVE), naive, against=reduced))
     if v["variant"] == "torchvision":
         parts.append(paragraph("torchvision's module: every conv is conv without bias, batch "
                                "norm and ReLU, and the third branch is a 3x3 conv where the "
@@ -89,6 +108,15 @@ def compute(v: dict) -> str:
               f"{v['ch1x1']} + {v['ch3x3']} + {v['ch5x5']} + {v['pool_proj']} channels; "
               f"{strong(grouped(module.params))} parameters, {strong(si(module.macs) + ' MACs')}")
     return result(answer, parts)
+
+
+def _fill_row(name: str) -> str:
+    """The Table 1 row ``name`` as new field values, for calc.js to copy into the form."""
+    c, size = INPUTS[name]
+    values = {"in_channels": c, "size": size, **dict(zip(WIDTHS, INCEPTION[name]))}
+    return ("".join(f'<template data-calc-fill="{field}" data-calc-reset="module">{value}'
+                    "</template>" for field, value in values.items())
+            + paragraph(f"Loading inception ({name[len('inception'):]}) from Table 1."))
 
 
 def _width(name, label, default, help_text="") -> Field:
@@ -111,6 +139,9 @@ INCEPTION_MODULE = Calculator(
             Field("variant", "Variant", kind="choice", default="paper",
                   choices=("paper", "torchvision"),
                   help="paper: bias and 5x5; torchvision: batch norm and a 3x3 in the 5x5 "
-                       "branch")),
+                       "branch"),
+            Field("module", "Load a Table 1 row", kind="choice", default="",
+                  choices=("", *INCEPTION),
+                  help="fills the input and the six widths with one of GoogLeNet's modules")),
     compute=compute,
 )
