@@ -8,7 +8,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test bench
+.PHONY: serve build test bench tools
 
 serve: $(VENV)/.docs node_modules/.installed
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -16,8 +16,13 @@ serve: $(VENV)/.docs node_modules/.installed
 build: $(VENV)/.docs node_modules/.installed
 	$(BIN)/mkdocs build --strict --site-dir site
 
-test: $(VENV)/.test node_modules/.installed
+test: tools $(VENV)/.test node_modules/.installed
 	$(BIN)/pytest
+
+# Chromium and Node: installed from Debian's packages when missing (root or sudo), else a
+# message with the one command to run.
+tools:
+	@scripts/ensure_tools.sh
 
 # Speed, measured, never asserted: calc vs torchinfo, then the site in Chromium.
 bench: $(VENV)/.test node_modules/.installed

@@ -579,7 +579,7 @@ def test_the_generator_designer_picks_per_stage_and_keeps_it_in_the_link(visit, 
     assert visit.console_errors == []
 
 
-def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
+def test_a_skipped_browser_test_is_a_failure_unless_skips_are_allowed(pytester, monkeypatch):
     pytester.makeconftest((Path(__file__).with_name("conftest.py")).read_text())
     pytester.makepyfile("""
         import pytest
@@ -590,7 +590,11 @@ def test_ci_turns_a_skipped_browser_test_into_a_failure(pytester, monkeypatch):
         def test_needs_it(chromium):
             pass
     """)
-    monkeypatch.setenv("CI", "true")
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(errors=1)
-    monkeypatch.setenv("CI", "false")
+    monkeypatch.delenv("CALC_ALLOW_SKIPS", raising=False)
+    for ci in ("true", "false"):
+        monkeypatch.setenv("CI", ci)
+        pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(errors=1)
+    monkeypatch.setenv("CALC_ALLOW_SKIPS", "1")
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(skipped=1)
+    monkeypatch.setenv("CI", "true")   # CI never allows it
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(errors=1)
