@@ -255,10 +255,14 @@ def tiny_site(tmp_path: Path, pages: dict) -> Path:
         site_name: tiny
         theme: mkdocs
         hooks:
+          - {HOOKS / 'page_checks.py'}
           - {HOOKS / 'shortcodes.py'}
           - {HOOKS / 'calc_fence.py'}
         markdown_extensions:
           - pymdownx.superfences
+          - pymdownx.snippets:
+              base_path: ["{tmp_path}"]
+              check_paths: true
     """))
     return config
 
@@ -352,3 +356,21 @@ def test_browser_modules_leave_out_cli_and_torch(hooks):
     assert {"calc/__init__.py", "calc/web.py", "calc/errors.py", "calc/calculators/__init__.py"} \
         <= names
     assert not names & {"calc/cli.py", "calc/__main__.py", "calc/torch_bridge.py"}
+
+
+@pytest.mark.parametrize("page, line, message", [
+    ("# T\n\n```calc\nid: conv-output\n\nLater {{= 1 + 1 }}.\n", 3,
+     "the fence opened here is never closed"),
+    ('# T\n\n```calc title="x"\nid: conv-output\n```\n', 3,
+     "a ```calc fence takes no options after its name"),
+    ("# T\n\nSplit {{= conv_output_size(227,\n11, stride=4) }} here.\n", 3,
+     "'{{=' without '}}' on the same line"),
+    ('# T\n\n```text\n--8<-- "numbers.txt"\n```\n', 4,
+     "the snippet numbers.txt holds '{{='"),
+])
+def test_malformed_pages_fail_the_build_naming_page_and_line(tmp_path, page, line, message):
+    (tmp_path / "numbers.txt").write_text("AlexNet: {{= conv_output_size(227, 11, stride=4) }}\n")
+    config = tiny_site(tmp_path, {"index.md": "# Fine\n", "sub/bad.md": page})
+    log = mkdocs_build(config, tmp_path / "site")
+    assert log.returncode != 0
+    assert f"sub/bad.md:{line}: " in log.output and message in log.output, log.output

@@ -21,6 +21,7 @@ class Fence:
     end: int             # 1-based line of the closing fence (last line when unclosed)
     info: str            # e.g. "calc", "python title=x.py"
     body: str            # the lines between, with the opening fence's indentation removed
+    closed: bool = True  # False: no closing fence before the end of the text
 
     @property
     def language(self) -> str:
@@ -43,7 +44,7 @@ def fences(text: str) -> list[Fence]:
         while j < len(lines) and not close.match(lines[j]):
             j += 1
         body = "\n".join(_dedent(line, indent) for line in lines[i + 1:j])
-        found.append(Fence(i + 1, min(j, len(lines) - 1) + 1, m["info"], body))
+        found.append(Fence(i + 1, min(j, len(lines) - 1) + 1, m["info"], body, j < len(lines)))
         i = j + 1
     return found
 

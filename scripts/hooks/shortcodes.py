@@ -108,6 +108,9 @@ def expand(markdown: str, where: str, first_line: int = 1) -> str:
                 raise PluginError(f"{where}:{n + first_line - 1}: {{{{= {m['expr']} }}}} failed: "
                                   f"{type(err).__name__}: {err}") from err
         lines[n - 1] = SHORTCODE.sub(evaluate, line)
+        if "{{=" in lines[n - 1]:
+            raise PluginError(f"{where}:{n + first_line - 1}: '{{{{=' without '}}}}' on the same "
+                              "line: a shortcode must open and close on one line")
     return "\n".join(lines)
 
 
