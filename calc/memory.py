@@ -26,6 +26,7 @@ Auxiliary branches run in training only, so they count there and not in inferenc
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from math import prod
 
@@ -93,9 +94,15 @@ def saved_for_backward(network: Network, width: int) -> int:
     padded with ``size - 1`` channels for the channel window, and two more tensors of its
     size.
     """
+    elements, fixed = _counts(network).saved
+    return elements * width + fixed
+
+
+def _saved(network: Network) -> tuple[int, int]:
+    """(elements at the activations' dtype, bytes whatever the dtype) saved per sample."""
     storage = {}           # node -> the node whose output storage it is
     saved: set[str] = set()
-    extra = 0
+    elements = fixed = 0
     for node in network.nodes:
         kind = node.layer.type
         source = node.inputs[0] if node.inputs else None
@@ -107,7 +114,7 @@ def saved_for_backward(network: Network, width: int) -> int:
         elif kind == "LocalResponseNorm":
             saved.add(storage[source])
             c, h, w = node.output_shape
-            extra += (3 * c + node.layer.size - 1) * h * w * width
+            elements += (3 * c + node.layer.size - 1) * h * w
         elif kind == "AdaptiveAvgPool2d" and node.layer.output_size == (1, 1):
             pass   # PyTorch computes a global average as a mean, whose backward keeps nothing
         elif kind in _SAVES:
@@ -116,9 +123,38 @@ def saved_for_backward(network: Network, width: int) -> int:
                 saved.add(storage[source])
             elif what == "output":
                 saved.add(storage[node.name])
-            extra += per_element * prod(node.output_shape)
+            fixed += per_element * prod(node.output_shape)
     size = {n.name: prod(n.output_shape) for n in network.nodes}
-    return sum(size[name] for name in saved) * width + extra
+    return elements + sum(size[name] for name in saved), fixed
+
+
+class _Counts:
+    """What memory() needs of a network, per sample, whatever the batch and dtype."""
+
+    def __init__(self, network: Network):
+        self.params = sum(n.layer.params for n in network.nodes)
+        self.buffers = sum(n.layer.buffers for n in network.nodes)
+        self.outputs = sum(prod(n.output_shape) for n in network.nodes)
+        self.concat = sum(prod(n.output_shape) for n in network.nodes
+                          if n.layer.type == "Concat")
+        self.peak = peak_live_elements(network)
+        self.saved = _saved(network)
+        self.statistics = batch_norm_statistics(network)
+
+
+_COUNTED: dict[int, tuple] = {}   # id(network) -> (weak reference, _Counts)
+
+
+def _counts(network: Network) -> _Counts:
+    """The network's counts, kept while the network lives (a calculator asks for one network's
+    memory at many batches and dtypes)."""
+    entry = _COUNTED.get(id(network))
+    if entry is not None and entry[0]() is network:
+        return entry[1]
+    counts = _Counts(network)
+    key = id(network)
+    _COUNTED[key] = (weakref.ref(network, lambda _: _COUNTED.pop(key, None)), counts)
+    return counts
 
 
 def batch_norm_statistics(network: Network) -> int:
@@ -131,11 +167,8 @@ def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     """Weights, buffers, inference peak and training activations of ``network`` in bytes."""
     batch = validate.integer("batch", batch, 1, validate.MAX_BATCH)
     width = dtype_bytes(dtype)
-    params = sum(n.layer.params for n in network.nodes)
-    buffers = sum(n.layer.buffers for n in network.nodes)
-    saved = sum(prod(n.output_shape) for n in network.nodes)
-    concat = sum(prod(n.output_shape) for n in network.nodes if n.layer.type == "Concat")
-    return Memory(batch, dtype, params * width, buffers * width,
-                  peak_live_elements(network) * batch * width, saved * batch * width,
-                  (saved - concat) * batch * width,
-                  saved_for_backward(network, width) * batch + batch_norm_statistics(network))
+    c = _counts(network)
+    elements, fixed = c.saved
+    return Memory(batch, dtype, c.params * width, c.buffers * width, c.peak * batch * width,
+                  c.outputs * batch * width, (c.outputs - c.concat) * batch * width,
+                  (elements * width + fixed) * batch + c.statistics)

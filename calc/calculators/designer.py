@@ -17,8 +17,9 @@ from ..render import html
 from ..render.checks_text import findings_text
 from ..render.description import describe
 from ..render.pytorch import class_name, to_pytorch
-from ..render.summary_html import layers_html, totals_html
+from ..render.summary_html import LIMIT, layers_html, totals_html
 from ..summary import summarize
+from ._common import EVERY_LAYER
 from .spec import Calculator, Field
 
 TEMPLATE = """\
@@ -86,7 +87,8 @@ def compute(v: dict) -> str:
                f'<pre class="calc-code"><code data-calc-text="code">{html.escape(code)}'
                "</code></pre></details>")
     return (totals_html(summary, mem) + html.warnings(warnings)
-            + layers_html(summary, open_=len(summary.rows) <= 40) + exports)
+            + layers_html(summary, open_=len(summary.rows) <= 40,
+                          limit=None if v["all_layers"] else LIMIT) + exports)
 
 
 DESIGNER = Calculator(
@@ -102,6 +104,7 @@ DESIGNER = Calculator(
             Field("class_name", "PyTorch class name", kind="name", default="Network"),
             Field("batch", "Batch size", default=1, minimum=1, maximum=65536),
             Field("dtype", "Data type", kind="choice", default="float32",
-                  choices=tuple(DTYPE_BYTES))),
+                  choices=tuple(DTYPE_BYTES)),
+            EVERY_LAYER),
     compute=compute,
 )

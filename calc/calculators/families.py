@@ -8,13 +8,12 @@ and the per-layer table. Dropout knobs are left out: they change no shape, param
 
 from __future__ import annotations
 
-from ..checks import check
 from ..memory import DTYPE_BYTES
 from ..models import get_family
 from ..models.registry import Family, Knob
 from ..render.checks_text import findings_text
-from ..render.summary_html import family_summary_html
-from ..summary import summarize
+from ..render.summary_html import LIMIT, family_summary_html
+from ._common import EVERY_LAYER, measured
 from .spec import Calculator, Field
 
 _KINDS = {"int": "int", "ints": "ints", "choice": "choice", "bool": "bool", "fraction": "float"}
@@ -40,6 +39,7 @@ def _input_fields(shape, classes) -> tuple[Field, ...]:
         Field("batch", "Batch size", default=1, minimum=1, maximum=65536,
               help="for the memory of activations"),
         Field("dtype", "Data type", kind="choice", default="float32", choices=tuple(DTYPE_BYTES)),
+        EVERY_LAYER,
     )
 
 
@@ -56,11 +56,13 @@ def family_calculator(family: Family, calc_id: str, title: str, description: str
 
     def compute(v: dict) -> str:
         kwargs = {name: v[name] for name in names}
-        network = family(input_shape=(v["in_channels"], *v["size"]),
-                         num_classes=v["num_classes"], **kwargs)
-        summary = summarize(network)
+        shape = (v["in_channels"], *v["size"])
+        key = (family.name, tuple(kwargs.items()), shape, v["num_classes"])
+        summary, findings = measured(key, lambda: family(input_shape=shape,
+                                                         num_classes=v["num_classes"], **kwargs))
         return family_summary_html(summary, summary.memory(v["batch"], v["dtype"]),
-                                   findings_text(check(network)))
+                                   findings_text(findings),
+                                   None if v["all_layers"] else LIMIT)
 
     return Calculator(id=calc_id, title=title, description=description,
                       fields=fields + _input_fields(shape, classes), compute=compute)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..memory import DTYPE_BYTES
 from ..models import get_model, list_models
-from ..render.summary_html import summary_html
-from ..summary import summarize
+from ..render.summary_html import LIMIT, summary_html
+from ._common import EVERY_LAYER, measured
 from .spec import Calculator, Field
 
 
@@ -13,9 +13,10 @@ def _compute(v: dict) -> str:
     kwargs = {}
     if v["custom_input"]:  # else the model's own input (224, 299, 32x32 CIFAR, DCGAN's z)
         kwargs["input_shape"] = (v["in_channels"], *v["size"])
-    network = get_model(v["model"], **kwargs)
-    summary = summarize(network)
-    return summary_html(summary, summary.memory(v["batch"], v["dtype"]))
+    summary, _ = measured(("network", v["model"], kwargs.get("input_shape")),
+                          lambda: get_model(v["model"], **kwargs))
+    return summary_html(summary, summary.memory(v["batch"], v["dtype"]),
+                        None if v["all_layers"] else LIMIT)
 
 
 NETWORK_SUMMARY = Calculator(
@@ -31,6 +32,7 @@ NETWORK_SUMMARY = Calculator(
         Field("batch", "Batch size", default=1, minimum=1, maximum=65536),
         Field("dtype", "Data type", kind="choice", default="float32",
               choices=tuple(DTYPE_BYTES)),
+        EVERY_LAYER,
     ),
     compute=_compute,
 )

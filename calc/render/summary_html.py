@@ -31,19 +31,36 @@ def totals_html(summary: Summary, mem: Memory) -> str:
     return f'<dl class="calc-totals">{body}</dl>'
 
 
-def layers_html(summary: Summary, open_: bool = False) -> str:
-    rows = cells(summary.rows)
-    table = html.table([c.title for c in SHOWN], rows,
+LIMIT, HEAD = 200, 150   # a longer table shows its first HEAD rows and its last LIMIT - HEAD
+
+
+def layers_html(summary: Summary, open_: bool = False, limit: int | None = None) -> str:
+    """Every layer in a collapsed table; with ``limit``, a longer one shows its ends only
+    (a 4,000-row table costs the reader's browser more than the calculation)."""
+    rows = summary.rows
+    note = ""
+    if limit is not None and len(rows) > limit:
+        tail = limit - HEAD
+        hidden = len(rows) - limit
+        body = cells(rows[:HEAD]) + [(f"\u2026 {hidden:,} more layers \u2026",) +
+                                     ("",) * (len(SHOWN) - 1)] + cells(rows[-tail:])
+        note = (f" (the first {HEAD} and the last {tail} shown; tick \u201cEvery layer\u201d "
+                "for the rest)")
+    else:
+        body = cells(rows)
+    table = html.table([c.title for c in SHOWN], body,
                        numeric={i for i, c in enumerate(SHOWN) if c.numeric})
-    return (f"<details{' open' if open_ else ''}><summary>All {len(rows)} layers</summary>"
+    return (f"<details{' open' if open_ else ''}><summary>All {len(rows)} layers"
+            f"{html.escape(note)}</summary>"
             f'<div class="calc-scroll">{table}</div></details>')
 
 
-def summary_html(summary: Summary, mem: Memory) -> str:
-    return totals_html(summary, mem) + layers_html(summary)
+def summary_html(summary: Summary, mem: Memory, limit: int | None = None) -> str:
+    return totals_html(summary, mem) + layers_html(summary, limit=limit)
 
 
-def family_summary_html(summary: Summary, mem: Memory, warnings=()) -> str:
+def family_summary_html(summary: Summary, mem: Memory, warnings=(),
+                        limit: int | None = None) -> str:
     """A family calculator's result: totals and memory, the design warnings, the layers."""
     return (totals_html(summary, mem) + html.warnings(list(warnings))
-            + layers_html(summary))
+            + layers_html(summary, limit=limit))
