@@ -77,12 +77,12 @@ class Network:
     @cached_property
     def _auxiliary(self) -> frozenset[str]:
         by_name = self._by_name
-        needed, stack = set(), [self.output]
+        needed, stack = {self.output}, [self.output]
         while stack:
-            name = stack.pop()
-            if name not in needed:
-                needed.add(name)
-                stack.extend(by_name[name].inputs)
+            for name in by_name[stack.pop()].inputs:
+                if name not in needed:   # a concat's many inputs: each visited once
+                    needed.add(name)
+                    stack.append(name)
         return frozenset(n.name for n in self.nodes if n.name not in needed)
 
     @cached_property

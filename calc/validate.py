@@ -44,6 +44,8 @@ def shown(value, limit: int = 24) -> str:
 
 def integer(name: str, value, minimum: int = 0, maximum: int = MAX_SIZE) -> int:
     """Return ``value`` as an int in [minimum, maximum] or raise CalcError naming ``name``."""
+    if type(value) is int and minimum <= value <= maximum:   # the common case, at once
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -58,6 +60,8 @@ def integer(name: str, value, minimum: int = 0, maximum: int = MAX_SIZE) -> int:
 
 def pair(name: str, value, minimum: int = 0, maximum: int = MAX_SIZE) -> tuple[int, int]:
     """Return ``value`` (an int or a 2-sequence) as a validated ``(h, w)`` pair."""
+    if type(value) is int and minimum <= value <= maximum:
+        return (value, value)
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise CalcError(f"{name} must be one integer or a pair (h, w), got {shown(value, 40)}")
