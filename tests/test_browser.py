@@ -25,6 +25,10 @@ from browser_support import (ALL_LIVE_JS, ALL_SETTLED_JS, AS_PARSED_JS, CHROMIUM
                              FORM_VALUES_JS, START_TIMEOUT_MS, STATES_JS, chromium_executable)
 from conftest import ROOT
 
+
+def pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
 pytestmark = pytest.mark.browser
 
 CHAPTER = "convolution-arithmetic/"   # the page with the calculators, relative to the site
@@ -406,6 +410,69 @@ def test_a_full_visit_requests_nothing_beyond_loopback(visit, built_site):
     assert visit.requests and visit.foreign() == []
     assert any(u.endswith("pyodide.asm.wasm") for u in visit.requests)
     assert visit.console_errors == []
+
+
+# --- a page that never fails silently ----------------------------------------------------
+
+def statuses_when_settled(page) -> list[str]:
+    page.wait_for_function(ALL_SETTLED_JS, timeout=START_TIMEOUT_MS)
+    return [s.text_content() for s in page.locator(".calc-status").all()]
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("**/assets/python/calc-*.zip", "the calc archive could not be fetched: HTTP 404"),
+    ("**/assets/python/stdlib-*.zip", "the Python standard library (stdlib-"),
+])
+def test_a_missing_archive_is_named_on_every_calculator(visit, pattern, message):
+    visit.context.route(pattern, lambda route: route.fulfill(status=404, body=b"gone"))
+    page = visit.open()
+    statuses = statuses_when_settled(page)
+    assert set(page.evaluate(STATES_JS)) == {"error"}
+    assert all(message in s for s in statuses), statuses
+    workers = len(visit.calc_workers())
+    assert page.locator(".calc-form fieldset:not([disabled])").count() == 0
+    assert len(visit.calc_workers()) == workers <= 1   # no new doomed worker
+
+
+def test_a_worker_that_may_not_compile_webassembly_fails_at_once(visit):
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers,
+                                                  "content-security-policy": "script-src 'self'"})
+    visit.context.route("**/calc-worker.js*", with_policy)
+    start = time.monotonic()
+    page = visit.open()
+    statuses = statuses_when_settled(page)
+    assert time.monotonic() - start < 15
+    assert all("wasm-unsafe-eval" in s for s in statuses), statuses
+
+
+def test_a_link_value_a_field_cannot_hold_is_named(visit):
+    page = visit.open(CHAPTER + "?" + urllib.parse.urlencode(
+        {"conv-output.stride": "two", "inverse-solver.kind": "deconv"}))
+    wait_live(page)
+    conv = roots(page).nth(0)
+    inverse = page.locator('[data-calc="inverse-solver"]').first
+    assert 'stride "two" is not a value this field can hold' in \
+        conv.locator(".calc-status").text_content()
+    assert conv.get_by_label("Stride").input_value() == conv.get_by_label("Stride").evaluate(
+        "el => el.defaultValue")
+    assert 'kind "deconv"' in inverse.locator(".calc-status").text_content()
+
+
+def test_every_page_carries_a_content_security_policy(built_site):
+    import hashlib
+    import base64
+    for path in pages(built_site.path):
+        html = path.read_text()
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        assert policy and html.index(policy[0]) < html.index("<script"), path
+        assert "default-src 'self'" in policy[1] and "'wasm-unsafe-eval'" in policy[1]
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy[1], (path, body[:60])
 
 
 # --- the architecture chapters' calculators ------------------------------------------------

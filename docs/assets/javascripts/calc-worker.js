@@ -32,16 +32,47 @@ async function wasmProblem(indexURL) {
   return new Promise(() => {});
 }
 
+// The standard library archive: a missing one would end Pyodide with "exit(1)". Ask first.
+async function stdlibProblem(stdlib) {
+  let response;
+  try {
+    response = await fetch(stdlib, { method: "HEAD" });
+  } catch (error) {
+    throw new Error(`the Python standard library could not be fetched (${error?.message ?? error})`);
+  }
+  if (!response.ok && response.status !== 405 && response.status !== 501) {
+    throw new Error(`the Python standard library (${new URL(stdlib).pathname.split("/").pop()}) ` +
+                    `could not be fetched: HTTP ${response.status}`);
+  }
+  return new Promise(() => {});
+}
+
+// A Content-Security-Policy without 'wasm-unsafe-eval' refuses every WebAssembly module:
+// say so at once instead of waiting for Pyodide to time out.
+async function wasmAllowed() {
+  try {
+    await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (error) {
+    throw new Error(`this page may not compile WebAssembly (${error?.message ?? error}); ` +
+                    "its Content-Security-Policy needs 'wasm-unsafe-eval'");
+  }
+}
+
 async function init({ pyodide: indexURL, stdlib, calc }) {
   try {
+    await wasmAllowed();
     // Fetch our package while Pyodide starts.
     const zip = fetch(calc).then((response) => {
-      if (!response.ok) throw new Error(`${calc}: HTTP ${response.status}`);
+      if (!response.ok) throw new Error(`the calc archive could not be fetched: HTTP ${response.status}`);
       return response.arrayBuffer();
+    }, (error) => {
+      throw new Error(`the calc archive could not be fetched (${error?.message ?? error})`);
     });
+    zip.catch(() => {});   // awaited below; a failure must not be unhandled meanwhile
     const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
     const pyodide = await Promise.race([loadPyodide({ indexURL, stdLibURL: stdlib }),
-                                        wasmProblem(indexURL)]);
+                                        wasmProblem(indexURL), stdlibProblem(stdlib),
+                                        zip.then(() => new Promise(() => {}))]);
     pyodide.FS.writeFile(CALC_ARCHIVE, new Uint8Array(await zip));
     pyodide.runPython(`import sys; sys.path.append("${CALC_ARCHIVE}")`);
     run = pyodide.pyimport("calc.web").run;

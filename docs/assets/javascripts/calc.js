@@ -32,6 +32,11 @@ function readRuntime() {
 
 function startWorker() {
   if (worker) return worker;
+  if (failure) { // failed for good: no new worker on every edit
+    const ready = Promise.reject(new Error(failure));
+    ready.catch(() => {});
+    return { ready };
+  }
   let thread;
   try {
     thread = new Worker(runtime.worker, { type: "module" });
@@ -156,11 +161,12 @@ async function unpackValue(value) {
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
-// Values from a shared link: {found, pending}; pending settles once compressed values are in.
+// Values from a shared link: {found, pending, dropped}; pending settles once compressed values
+// are in; dropped says which values the fields could not hold (the page's own stay).
 function restore(form, key) {
   const query = new URLSearchParams(location.search);
   let found = false;
-  const waits = [];
+  const waits = [], dropped = [];
   for (const el of form.elements) {
     const value = el.name ? query.get(`${key}.${el.name}`) : null;
     if (value === null) continue;
@@ -170,14 +176,28 @@ function restore(form, key) {
       waits.push(unpackValue(value).then((text) => { el.value = text; }, () => {
         throw new Error(`its ${el.name} is corrupt or cut short, so the page's own is shown`);
       }));
-    } else el.value = value;
+    } else {
+      el.value = value;
+      if (el.value !== value) {   // a number field given text, a choice that does not exist
+        el.value = valueOf(el, true);
+        dropped.push(`The link's ${el.name} "${value.slice(0, 40)}" is not a value this field ` +
+                     "can hold; the page's own is used.");
+      }
+    }
   }
-  return { found, pending: waits.length ? Promise.all(waits) : null };
+  return { found, pending: waits.length ? Promise.all(waits) : null, dropped };
 }
 
 // The query string holds the values that differ from the page's own. Saves apply in order
 // (compression is asynchronous); a value too long for a link is left out, and said so.
 let saves = Promise.resolve();
+const SAVE_DELAY_MS = 400;   // Safari throws after 100 replaceState calls in 30 s
+const saveTimers = new Map();
+function saveSoon(form, key, status) {
+  clearTimeout(saveTimers.get(key));
+  saveTimers.set(key, setTimeout(() => save(form, key, status), SAVE_DELAY_MS));
+}
+
 function save(form, key, status) {
   const pairs = [...form.elements].filter((el) => el.name)
     .map((el) => [el.name, valueOf(el), valueOf(el, true)]);
@@ -196,7 +216,12 @@ function save(form, key, status) {
         dropped = name;
       } else url.searchParams.set(param, packed);
     }
-    history.replaceState(history.state, "", url);
+    try {
+      history.replaceState(history.state, "", url);
+    } catch (error) {   // a browser's rate limit: the link is stale, the result is not
+      if (status) status.textContent = `This page's link could not be updated: ${error.message}.`;
+      return;
+    }
     if (dropped && status) {
       status.textContent = `The ${dropped} is too long to keep in this page's link; ` +
         "download it to share it.";
@@ -235,6 +260,13 @@ function download(root, button) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// Every mounted calculator's fail(): once the runtime has failed for good, all of them say so.
+const failures = new Set();
+function failEverywhere(reason) {
+  failure ??= reason;
+  for (const fail of [...failures]) fail(failure);
+}
+
 function mount(root, key) {
   if (root.dataset.calcState !== "static") return; // already mounted
   const form = root.querySelector(".calc-form");
@@ -245,6 +277,7 @@ function mount(root, key) {
   form.addEventListener("submit", (event) => event.preventDefault());
 
   const fail = (reason) => {
+    failures.delete(fail);
     root.dataset.calcState = "error";
     form.reset(); // back to the values the pre-rendered result was built with
     output.innerHTML = prerendered;
@@ -258,35 +291,53 @@ function mount(root, key) {
   const restored = restore(form, key); // values from a shared link: recompute once live
   let dirty = restored.found;
   if (failure || !runtime) return fail(failure ?? "the page does not say where the runtime is");
+  failures.add(fail);
   root.dataset.calcState = "loading";
+  let notice = restored.dropped.join(" ");   // said until the reader changes a value
+  status.textContent = notice;
 
-  // One request in flight per calculator; changes meanwhile coalesce into one more.
+  // One request in flight per calculator; changes meanwhile coalesce into one more. A worker
+  // that dies or overruns is replaced and the newest values run again, once.
   const update = async () => {
     dirty = true;
     if (busy) return;
     busy = true;
     output.setAttribute("aria-busy", "true");
+    let restarted = null;
     try {
       while (dirty) {
         dirty = false;
-        output.innerHTML = await compute(root.dataset.calc, values(form));
+        try {
+          output.innerHTML = await compute(root.dataset.calc, values(form));
+        } catch (error) {
+          if (failure || restarted) throw error;
+          restarted = error.message;   // startWorker() makes a new one for the retry
+          dirty = true;
+          continue;
+        }
         if (applyFills(form, output)) {  // the worker sent new field values: compute again
-          save(form, key, status);
+          saveSoon(form, key, status);
           dirty = true;
         }
       }
-      status.textContent = "";
+      status.textContent = restarted
+        ? `The calculator's worker stopped (${restarted}); it was restarted and ran the ` +
+          "latest values again." : notice;
     } catch (error) {
-      if (failure) fail(failure);
-      else status.textContent = `This result could not be updated: ${error.message}.`;
+      if (failure) failEverywhere(failure);
+      else {
+        status.textContent = `This result could not be updated: ${error.message}. ` +
+          "Change a value to try again.";
+      }
     } finally {
       busy = false;
       output.removeAttribute("aria-busy");
     }
   };
   form.addEventListener("input", () => {
-    save(form, key, status);
-    update();
+    notice = "";
+    update();                   // first the result, then (debounced) the link
+    saveSoon(form, key, status);
   });
   root.addEventListener("click", (event) => {
     const button = event.target.closest?.("[data-calc-download]");
@@ -312,7 +363,7 @@ function mount(root, key) {
     }
     if (dirty) await update();
     if (root.dataset.calcState === "loading") root.dataset.calcState = "ready";
-  }, (error) => fail(error.message));
+  }, (error) => failEverywhere(error.message));
 }
 
 // KaTeX, loaded from the site's own copy on the first page that has math.
