@@ -194,6 +194,8 @@ def visit_site(context, url: str, record: list | None = None) -> dict:
         page.on("requestfinished", lambda r: record.append((r.url, served_size(r))))
     page.add_init_script(PAGE_PROBE_JS)
     page.goto(url)
+    # a reader at the first calculator: the runtime starts on that intent (calc.js)
+    page.evaluate("document.querySelector('[data-calc]')?.scrollIntoView()")
     page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
     page.wait_for_function("() => window.__measure.outputFrame !== null")
     page.wait_for_load_state("networkidle")
@@ -297,6 +299,8 @@ def measure(site: Path, runs: int, changes: int) -> dict:
                             if not (site / extra / "index.html").is_file():
                                 continue
                             page.goto(base + "guide/" + extra)
+                            page.evaluate("document.querySelector('[data-calc]')"
+                                          "?.scrollIntoView()")
                             page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
                         for calc_id, r in input_changes(page, changes).items():
                             for key in ("inDom", "onScreen"):

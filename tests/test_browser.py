@@ -63,6 +63,7 @@ class Visit:
 
     def open(self, path: str = CHAPTER):
         self.page.goto(self.base + path)
+        scroll_to_calculators(self.page)
         return self.page
 
     def calc_workers(self) -> list[str]:
@@ -96,8 +97,14 @@ def visit(browser, built_site):
 
 # --- helpers ------------------------------------------------------------------------------
 
+def scroll_to_calculators(page):
+    """A reader who reaches the first calculator: the runtime starts on that intent."""
+    page.evaluate("document.querySelector('[data-calc]')?.scrollIntoView()")
+
+
 def wait_live(page):
     """Every calculator on the page is ready with nothing in flight (else the states)."""
+    scroll_to_calculators(page)
     try:
         page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
     except Exception:
@@ -410,6 +417,43 @@ def test_a_full_visit_requests_nothing_beyond_loopback(visit, built_site):
     assert visit.requests and visit.foreign() == []
     assert any(u.endswith("pyodide.asm.wasm") for u in visit.requests)
     assert visit.console_errors == []
+
+
+# --- the runtime starts on intent ----------------------------------------------------------
+
+def test_a_reader_who_only_reads_fetches_no_runtime(visit, built_site):
+    """An idle visit to a page without calculators: no runtime, and under 1 MB as any web
+    server sends it (gzip; the test server sends files as they are)."""
+    import gzip
+    bodies = []
+    visit.page.on("response", lambda r: r.request.method == "GET" and bodies.append(r))
+    page = visit.open(OTHER_PAGE)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(3000)   # an idle reader: nothing more may arrive
+    assert not [u for u in visit.requests if "pyodide" in u or "/assets/python/" in u]
+    sent = sum(len(gzip.compress(r.body(), 9)) for r in bodies if r.ok)
+    assert sent < 1_000_000, sent
+    # a pointer over a link to a page with calculators: the runtime starts
+    page.locator(f'.md-nav--primary a.md-nav__link[href$="{CHAPTER}"]').first.hover()
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.includes('calc-worker'))", timeout=10_000)
+    assert visit.calc_workers()
+
+
+def test_calculators_far_below_wait_for_the_reader(visit, built_site):
+    """On a chapter whose first calculator is more than two screens down (the architecture
+    chapters open with prose), nothing starts until the reader scrolls to it."""
+    page = visit.page
+    for path in ("vgg/", "resnets/", "densenet/", "inception/", "basic-design/"):
+        page.goto(built_site.url + path)
+        top = page.evaluate("document.querySelector('[data-calc]')?.getBoundingClientRect().top")
+        if top is not None and top > 2 * page.viewport_size["height"]:
+            break
+    else:
+        pytest.fail("no chapter has its first calculator two screens down", pytrace=False)
+    page.wait_for_load_state("networkidle")
+    assert set(page.evaluate(STATES_JS)) == {"static"} and not visit.calc_workers()
+    wait_live(page)   # scrolled to it: live
 
 
 # --- a page that never fails silently ----------------------------------------------------

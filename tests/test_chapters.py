@@ -34,7 +34,7 @@ def test_figure_is_accessible_svg_in_the_text_colour(name):
     assert "currentColor" in made.svg and "#000000" not in made.svg
     assert "width=" not in made.svg.split(">", 1)[0], "the figure must follow the column width"
     html = chapter_blocks.figure_html(made)
-    assert html.startswith('<figure class="calc-chart">')
+    assert html.startswith('<figure class="calc-chart"')
 
 
 @pytest.mark.parametrize("name", sorted(chapters.TABLES))

@@ -74,8 +74,9 @@ def calculator_html(calculator, values: dict, result: str, instance: int = 1) ->
         inputs.append(field_html(f, uid, values[f.name]))
     description = (f'<p class="calc-description">{html.escape(calculator.description)}</p>'
                    if calculator.description else "")
+    # data-search-exclude: numbers and forms would bloat the search index every reader loads
     return (f'<div class="calc" data-calc="{html.escape(calculator.id)}" '
-            f'data-calc-state="static">'
+            f'data-calc-state="static" data-search-exclude>'
             f'<form class="calc-form" novalidate><fieldset><legend>'
             f"{html.escape(calculator.title)}</legend>{description}{''.join(inputs)}"
             f"</fieldset></form>"

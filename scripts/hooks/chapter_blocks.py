@@ -63,13 +63,13 @@ def table_html(t) -> str:
     caption = f"<caption>{html.escape(t.caption)}</caption>" if t.caption else ""
     notes = "".join(f'<p class="calc-table-note">{html.escape(n)}</p>' for n in t.notes)
     sortable = ' class="calc-sortable"' if getattr(t, "sortable", False) else ""
-    return (f'<div class="calc-chapter-table"><table{sortable}>{caption}<thead><tr>{head}</tr>'
-            f"</thead><tbody>{body}</tbody></table>{notes}</div>")
+    return (f'<div class="calc-chapter-table" data-search-exclude><table{sortable}>{caption}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}</div>")
 
 
 def figure_html(f) -> str:
     caption = f"<figcaption>{html.escape(f.caption)}</figcaption>" if f.caption else ""
-    return f'<figure class="calc-chart">{f.svg}{caption}</figure>'
+    return f'<figure class="calc-chart" data-search-exclude>{f.svg}{caption}</figure>'
 
 
 def render(src: str, language: str) -> str:

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import time
@@ -184,16 +185,34 @@ def on_config(config, **kwargs):
     def rel(path):  # URL relative to the folder of calc.js
         return posixpath.relpath(path, JS_DIR) + ("/" if path.endswith("/") else "")
 
-    manifest = {
+    _State.manifest = {
         "worker": f"{WORKER}?v={_digest(worker.read_bytes())}",
         "pyodide": rel(f"assets/vendor/{_State.pyodide}/"),
         "stdlib": rel(f"assets/python/{_State.archives['stdlib'][0]}"),
         "calc": rel(f"assets/python/{_State.archives['calc'][0]}"),
         "katex": rel(f"assets/vendor/{_State.katex}/"),
+        "pages": [],
     }
-    _State.manifest_tag = ('<script type="application/json" id="calc-runtime">'
-                           + json.dumps(manifest).replace("</", "<\\/") + "</script>")
+    _State.rel = rel
+    _set_manifest()
     return config
+
+
+def _set_manifest():
+    _State.manifest_tag = ('<script type="application/json" id="calc-runtime">'
+                           + json.dumps(_State.manifest).replace("</", "<\\/") + "</script>")
+
+
+def on_files(files, config, **kwargs):
+    """The pages that hold calculators: a link to one starts the runtime on the reader's
+    intent (a pointer over it, or focus), not before."""
+    pages = []
+    for file in files.documentation_pages():
+        if re.search(r"^\s*(`{3,}|~{3,})\s*calc\s*$", file.content_string, re.M):
+            pages.append(_State.rel(file.url or "./"))
+    _State.manifest["pages"] = sorted(pages)
+    _set_manifest()
+    return files
 
 
 def _with_manifest(html: str, where: str) -> str:

@@ -27,7 +27,8 @@ function readRuntime() {
   const paths = JSON.parse(tag.textContent);
   const url = (path) => new URL(path, import.meta.url).href;
   return { worker: url(paths.worker), pyodide: url(paths.pyodide), stdlib: url(paths.stdlib),
-           calc: url(paths.calc), katex: url(paths.katex) };
+           calc: url(paths.calc), katex: url(paths.katex),
+           pages: new Set((paths.pages ?? []).map((page) => new URL(page, import.meta.url).pathname)) };
 }
 
 function startWorker() {
@@ -393,13 +394,37 @@ async function renderMath(container) {
   }
 }
 
-// On a page without calculators, start the runtime when the browser is idle, so that
-// the next page's calculators are live at once (not when the reader saves data).
-function prewarm() {
-  if (worker || failure || !runtime || navigator.connection?.saveData) return;
-  const start = () => worker || failure || startWorker();
-  if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 5000 });
-  else setTimeout(start, 2000);
+// The runtime (about 6 MB) starts on the reader's intent, never for a reader who only reads:
+// a calculator within a screen of the viewport, a touch of a calculator's form, or a pointer
+// over (or focus on) a link to a page with calculators (not under Save-Data).
+function linkIntent(event) {
+  const link = event.target.closest?.("a[href]");
+  if (!link || !runtime || worker || failure || navigator.connection?.saveData) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin === location.origin && runtime.pages.has(url.pathname)) startWorker();
+}
+document.addEventListener("pointerover", linkIntent, { passive: true });
+document.addEventListener("focusin", linkIntent);
+
+let watching = null;   // the IntersectionObserver of the current page's calculators
+function mountOnIntent(roots, keys) {
+  watching?.disconnect();
+  const mountAll = () => {
+    watching?.disconnect();
+    watching = null;
+    roots.forEach((root, i) => mount(root, keys[i]));
+  };
+  const shared = keys.some((key) => [...new URLSearchParams(location.search).keys()]
+    .some((name) => name.startsWith(`${key}.`)));   // a shared state: show it at once
+  if (worker || shared || !window.IntersectionObserver) return mountAll();
+  watching = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) mountAll();
+  }, { rootMargin: "100% 0px" });
+  for (const root of roots) {
+    watching.observe(root);
+    root.addEventListener("focusin", mountAll, { once: true });
+    root.addEventListener("pointerdown", mountAll, { once: true });
+  }
 }
 
 // Tables built with sortable=True (scripts/chapters): a click on a header sorts the rows by
@@ -440,14 +465,15 @@ function makeSortable(table) {
 function mountPage() {
   runtime ??= readRuntime();
   for (const table of document.querySelectorAll("table.calc-sortable")) makeSortable(table);
-  const seen = new Map();
+  const seen = new Map(), roots = [], keys = [];
   for (const root of document.querySelectorAll("[data-calc]")) {
     const id = root.dataset.calc;
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
-    mount(root, n > 1 ? `${id}-${n}` : id);
+    roots.push(root);
+    keys.push(n > 1 ? `${id}-${n}` : id);
   }
-  if (!seen.size) prewarm();
+  if (roots.length) mountOnIntent(roots, keys);
   renderMath(document.body).catch((error) => console.error("math:", error.message));
 }
 
