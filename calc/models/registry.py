@@ -151,6 +151,7 @@ def _renamed(network: Network, name: str) -> Network:
 _VARKEYWORDS = 0x08   # CO_VARKEYWORDS: the function takes **kwargs (see the inspect module)
 _FAMILIES: dict[str, Family] = {}
 _PRESETS: dict[str, Callable[..., Network]] = {}
+_PRESET_MODULES: dict[str, str] = {}    # preset -> the module that defines it
 
 
 def register_family(family: Family) -> Family:
@@ -180,6 +181,7 @@ def register(fn: Callable[..., Network]) -> Callable[..., Network]:
         return _renamed(fn(**kwargs), name)
 
     _PRESETS[name] = builder
+    _PRESET_MODULES[name] = fn.__module__
     return builder
 
 
@@ -198,8 +200,12 @@ def member_names() -> list[MemberName]:
 
 
 def get_family(name: str) -> Family:
-    """The family ``name`` (``resnet``), of a member name (``wrn_28_10``) or of a preset."""
+    """The family ``name`` (``resnet``), of a member name (``wrn_28_10``) or of a preset
+    (``resnet50``: the family its module defines)."""
     found = _lookup(name)
+    if found is None and name in _PRESET_MODULES:
+        found = next(((f, {}) for f in _FAMILIES.values()
+                      if f.builder.__module__ == _PRESET_MODULES[name]), None)
     if found is None:
         raise CalcError(f"{validate.shown(name, 40)} is not a family or a member of one; "
                         f"families: {', '.join(_FAMILIES)}")
