@@ -20,9 +20,12 @@ pytestmark = pytest.mark.torch
 def saved_by_autograd(torch, network, batch: int) -> int:
     module = to_torch(network).train()
     own = {t.data_ptr() for t in (*module.parameters(), *module.buffers())}
-    storages = {}
+    storages, kept = {}, []
 
     def pack(tensor):
+        # Held until counted: a branch whose output the forward drops (an auxiliary head)
+        # frees its saved tensors at once, and a later one could reuse the address.
+        kept.append(tensor)
         if tensor.data_ptr() not in own:
             storage = tensor.untyped_storage()
             storages[storage.data_ptr()] = max(storages.get(storage.data_ptr(), 0),

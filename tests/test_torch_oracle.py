@@ -255,7 +255,7 @@ def test_importing_the_bridge_needs_no_torch_and_to_torch_says_what_is_missing()
     assert "ImportError: calc.torch_bridge needs PyTorch" in result.stdout
 
 
-def test_ci_turns_a_skipped_torch_test_into_a_failure(pytester, monkeypatch):
+def test_a_skipped_torch_test_is_a_failure_unless_allowed_outside_ci(pytester, monkeypatch):
     pytester.makeconftest(Path(__file__).with_name("conftest.py").read_text())
     pytester.makepyfile("""
         import pytest
@@ -265,10 +265,15 @@ def test_ci_turns_a_skipped_torch_test_into_a_failure(pytester, monkeypatch):
         def test_other():
             pytest.skip("not the torch tier")
     """)
-    monkeypatch.setenv("CI", "true")
-    pytester.runpytest_subprocess().assert_outcomes(failed=1, skipped=1)
+    monkeypatch.delenv("CALC_ALLOW_SKIPS", raising=False)
+    for ci in ("true", "false"):   # a skipped tier is never a pass, in CI or not
+        monkeypatch.setenv("CI", ci)
+        pytester.runpytest_subprocess().assert_outcomes(failed=1, skipped=1)
+    monkeypatch.setenv("CALC_ALLOW_SKIPS", "1")   # a deliberately partial run...
     monkeypatch.setenv("CI", "false")
     pytester.runpytest_subprocess().assert_outcomes(skipped=2)
+    monkeypatch.setenv("CI", "true")              # ...which CI never allows
+    pytester.runpytest_subprocess().assert_outcomes(failed=1, skipped=1)
 
 
 # --- arithmetic against torch.nn.functional ---------------------------------------------
