@@ -257,8 +257,11 @@ def transfer(record: list, served_root: Path, base: str) -> dict:
             runtime = "/assets/vendor/pyodide-" in url or "/assets/python/stdlib-" in url
             (pyodide_files if runtime else files).append(path)
     everything = compressed_sizes(files + pyodide_files)
+    by_file = {str(path.relative_to(served_root)): compressed_sizes([path])
+               for path in files + pyodide_files}
     return {"requests": len(record), "served_bytes": served, "all": everything,
-            "pyodide": compressed_sizes(pyodide_files), "rest": compressed_sizes(files)}
+            "pyodide": compressed_sizes(pyodide_files), "rest": compressed_sizes(files),
+            "by_file": by_file}
 
 
 def median(values) -> float | None:
@@ -402,6 +405,11 @@ def table(result: dict) -> str:
                  + " | ".join(f"{t:12.1f}" for t in times) + " |")
     if brotli is None:
         lines.append("brotli is not installed (pip install brotli): gzip only.")
+    key = "brotli" if brotli is not None else "gzip"
+    largest = sorted(b["by_file"].items(), key=lambda item: -item[1][key])[:10]
+    lines += ["", f"Largest files of the cold visit, by {key}:", "",
+              f"| {'file':<52} | {'identity':>10} | {key:>10} |", f"|{'-' * 54}|{'-' * 12}|{'-' * 12}|"]
+    lines += [f"| {name:<52} | {s['identity']:10,} | {s[key]:10,} |" for name, s in largest]
     return "\n".join(lines)
 
 

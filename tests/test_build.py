@@ -2,6 +2,7 @@
 
 import hashlib
 import importlib
+import io
 import json
 import re
 import shutil
@@ -107,8 +108,7 @@ def test_runtime_files_are_served_by_the_site(built_site):
     for name in PYODIDE_FILES:
         assert (vendor / f"pyodide-{pins['pyodide']}" / name).stat().st_size > 0, name
     katex = vendor / f"katex-{pins['katex']}"
-    for name in ("katex.min.js", "katex.min.css"):
-        assert (katex / name).stat().st_size > 0, name
+    assert not (katex / "katex.min.js").exists()   # the math is typeset at build time
     css = (katex / "katex.min.css").read_text()
     for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
         assert (katex / font).is_file(), font
@@ -121,8 +121,10 @@ def test_runtime_files_are_served_by_the_site(built_site):
     assert (js / paths["calc"]).is_file()
     assert (js / paths["stdlib"]).is_file()
     assert (js / paths["pyodide"] / "pyodide.mjs").is_file()
-    assert (js / paths["katex"] / "katex.min.js").is_file()
     assert (js / "calc.js").is_file()
+    # The lock file travels inline (one request fewer), with no package: calc installs none.
+    lock = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert paths["lock"] == {"info": lock["info"], "packages": {}}
 
 
 def _archive(built_site, name: str) -> Path:
@@ -140,29 +142,37 @@ def test_archives_are_named_by_their_content(built_site, name):
     assert zip_path.name == f"{name}-{hashlib.sha256(zip_path.read_bytes()).hexdigest()[:12]}.zip"
 
 
-def test_calc_zip_holds_sources_and_their_bytecode(built_site):
+def test_calc_zip_holds_the_bytecode_of_every_source(built_site, hooks):
+    sources = zipfile.ZipFile(io.BytesIO(hooks("runtime").calc_zip(ROOT))).namelist()
     names = zipfile.ZipFile(_calc_zip(built_site)).namelist()
-    sources = {n for n in names if n.endswith(".py")}
+    assert sorted(names) == sorted(n + "c" for n in sources if n.endswith(".py"))
     assert all(n.startswith("calc/") for n in names), names
-    assert {n + "c" for n in sources} == set(names) - sources  # a .pyc beside each .py, no other
-    for left_out in ("calc/torch_bridge.py", "calc/cli.py", "calc/__main__.py"):
+    for left_out in ("calc/torch_bridge.pyc", "calc/cli.pyc", "calc/__main__.pyc"):
         assert left_out not in names
+
+
+@pytest.mark.parametrize("name", ["calc", "stdlib"])
+def test_archives_are_stored_for_transfer_compression(built_site, name):
+    """A deflated archive is one that gzip or brotli on the wire cannot shrink further."""
+    infos = zipfile.ZipFile(_archive(built_site, name)).infolist()
+    assert infos and {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
 
 
 def _module_names(archive: zipfile.ZipFile, suffixes) -> set:
     return {n.rsplit(".", 1)[0] for n in archive.namelist() if n.endswith(suffixes)}
 
 
-def test_precompiled_stdlib_has_every_module_and_file_of_pyodides(built_site):
-    stock = zipfile.ZipFile(STOCK_STDLIB)
+def test_precompiled_stdlib_is_what_pyodide_and_calc_load(built_site, pyodide_report):
+    """Bytecode only, of modules in Pyodide's own archive, and exactly the ones a run of every
+    calculator loads: nothing else goes on the wire."""
+    stock = _module_names(zipfile.ZipFile(STOCK_STDLIB), ".py")
     shipped = zipfile.ZipFile(_archive(built_site, "stdlib"))
-    assert _module_names(shipped, (".py", ".pyc")) == _module_names(stock, ".py")
-    precompiled = _module_names(shipped, ".pyc")
-    assert not precompiled & _module_names(shipped, ".py"), "a module is there twice"
-    assert len(precompiled) > 50  # what Pyodide's start-up and calc import
-    for info in stock.infolist():  # everything else is Pyodide's, byte for byte
-        if info.filename.rsplit(".", 1)[0] not in precompiled:
-            assert shipped.read(info.filename) == stock.read(info), info.filename
+    assert all(n.endswith(".pyc") for n in shipped.namelist())
+    modules = _module_names(shipped, ".pyc")
+    assert modules <= stock
+    as_paths = {m.replace(".", "/") for m in pyodide_report["stdlib_bytecode"]}
+    assert {m.removesuffix("/__init__") for m in modules} == as_paths
+    assert "html/entities" not in modules   # calc escapes HTML itself (calc.render.html)
 
 
 @pytest.fixture(scope="module")
@@ -192,14 +202,14 @@ def test_the_bytecode_is_for_pyodides_python(built_site, pyodide_report):
     lock = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
     assert pyodide_report["python"] == lock["info"]["python"]
     magic = bytes.fromhex(pyodide_report["magic"])
-    for name, flags in (("stdlib", 0b01), ("calc", 0b11)):  # hash-based: unchecked, checked
+    for name in ("stdlib", "calc"):
         archive = zipfile.ZipFile(_archive(built_site, name))
         pycs = [n for n in archive.namelist() if n.endswith(".pyc")]
         assert pycs
         for pyc in pycs:
             header = archive.read(pyc)[:8]
             assert header[:4] == magic, pyc
-            assert int.from_bytes(header[4:], "little") == flags, pyc
+            assert int.from_bytes(header[4:], "little") == 0b01, pyc   # hash-based, unchecked
 
 
 def test_without_node_the_build_stops(hooks, monkeypatch):
@@ -209,8 +219,10 @@ def test_without_node_the_build_stops(hooks, monkeypatch):
         hooks("runtime")._node()
 
 
-def test_calc_zip_alone_runs_every_calculator(built_site, tmp_path):
-    zipfile.ZipFile(_calc_zip(built_site)).extractall(tmp_path)
+def test_calc_sources_alone_run_every_calculator(hooks, tmp_path):
+    """The sources the build compiles for the browser (the same files, in CPython here) are
+    enough on their own: nothing the calculators need was left out of the archive."""
+    zipfile.ZipFile(io.BytesIO(hooks("runtime").calc_zip(ROOT))).extractall(tmp_path)
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(tmp_path)!r})
@@ -229,11 +241,24 @@ def test_calc_zip_alone_runs_every_calculator(built_site, tmp_path):
     assert int(proc.stdout) >= 1
 
 
-def test_math_is_marked_up_for_katex(built_site):
+def test_math_is_typeset_at_build_time(built_site):
     html = (built_site.path / "introduction" / "index.html").read_text()
-    assert '<span class="arithmatex">\\(' in html
-    assert '<div class="arithmatex">\\[' in html
-    assert "{{=" not in html
+    assert '<span class="arithmatex"><span class="katex">' in html
+    assert '<div class="arithmatex"><span class="katex-display">' in html
+    assert '<annotation encoding="application/x-tex">' in html   # MathML, for screen readers
+    for page in pages(built_site.path):
+        text = page.read_text()
+        assert not re.search(r'class="arithmatex">\s*\\[(\[]', text), page   # no raw TeX left
+        assert "katex.min.css" in text, page   # instant navigation never swaps the <head>
+
+
+def test_tex_that_katex_refuses_fails_the_build(hooks, tmp_path):
+    from mkdocs.exceptions import PluginError
+    math = hooks("typeset")
+    math._State.root = ROOT
+    with pytest.raises(PluginError, match=r"KaTeX refuses this TeX:\n  '\\\\frac\{a'"):
+        math.typeset([("\\frac{a", True)])
+    assert "<math" in math.typeset([("k + 2p", False)])[("k + 2p", False)]
 
 
 def test_shortcodes_are_all_expanded(built_site):
@@ -333,6 +358,20 @@ def test_a_failing_shortcode_fails_the_build_naming_page_and_line(tmp_path):
 
 
 # --- units of the hooks ----------------------------------------------------------------
+
+def test_shortcode_namespace(hooks):
+    """The names a page's {{= }} sees: calc.arithmetic, the zoo (every preset and family
+    member), the generator designer and the transposed convolution's taps."""
+    shortcodes = hooks("shortcodes")
+    expanded = shortcodes.expand(
+        "{{= plan_sizes(96, 64) }} | {{= len(design(100, (3, 64, 64)).stages) }} | "
+        "{{= transpose_taps(4, 3, 2, 1) }} | {{= design(100, [3, 64, 64]) is "
+        "design(100, (3, 64, 64)) }} | {{= grouped(summarize(get_model('densenet264')).params) }}"
+        " | {{= get_model('preact_resnet1001').name }} | {{= conv_output_size(227, 11, 4) }}",
+        "x.md")
+    assert expanded == ("[(6, 4), (12, 8), (24, 16), (48, 32), (96, 64)] | 5 | "
+                        "(1, 2, 1, 2, 1, 2, 1) | True | 33,337,704 | preact_resnet1001 | 55")
+
 
 def test_fence_values(hooks):
     parse = hooks("calc_fence").parse

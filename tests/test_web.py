@@ -107,3 +107,21 @@ def test_numbers_follow_one_ascii_rule(text):
         parse_params(ECHO, {"size": text})
     out = web.run("conv-output", json.dumps({"size": text}))
     assert "size must be a whole number" in out and "internal error" not in out
+
+
+@given(st.text())
+def test_escape_is_the_standard_librarys(text):
+    import html as stdlib_html
+
+    from calc.render.html import escape
+    assert escape(text) == stdlib_html.escape(text, quote=True)
+
+
+def test_the_browser_never_loads_html_entities():
+    """calc's imports stay off the standard library's html package (its entity table alone
+    is 28 kB on the browser's wire); precompile.mjs would ship whatever calc loads."""
+    import subprocess
+    import sys
+    code = "import sys, calc.web; print('html' in sys.modules, 'html.entities' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

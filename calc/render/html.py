@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import html as _html
+# What html.escape(text, quote=True) replaces, and with what. The stdlib module is not
+# imported: it loads html.entities (unescape's 2,231 names), 28 kB on the browser's wire.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def escape(text) -> str:
-    return _html.escape(str(text), quote=True)
+    """``str(text)`` safe in HTML text and in a quoted attribute: as ``html.escape``."""
+    return str(text).translate(_ESCAPES)
 
 
 def attrs(**kw) -> str:

@@ -42,7 +42,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-
 PRECOMPILE = "scripts/precompile.mjs"
 CACHE = ".cache/precompiled"
 CACHE_KEEP = 4                          # entries kept: the newest, by time of use
-KATEX_FILES = ("katex.min.js", "katex.min.css", "fonts")
+KATEX_FILES = ("katex.min.css", "fonts")   # the math is typeset at build time (hooks/typeset.py)
 JS_DIR = "assets/javascripts"          # where calc.js and calc-worker.js live, in docs/ and site/
 WORKER = "calc-worker.js"
 # The browser's entry point into calc: the web module (it imports every calculator).
@@ -190,7 +190,9 @@ def on_config(config, **kwargs):
         "pyodide": rel(f"assets/vendor/{_State.pyodide}/"),
         "stdlib": rel(f"assets/python/{_State.archives['stdlib'][0]}"),
         "calc": rel(f"assets/python/{_State.archives['calc'][0]}"),
-        "katex": rel(f"assets/vendor/{_State.katex}/"),
+        # Inline, one request fewer: its info is all Pyodide checks; calc installs no package.
+        "lock": {"info": json.loads((root / "node_modules/pyodide/pyodide-lock.json")
+                                    .read_text())["info"], "packages": {}},
         "pages": [],
     }
     _State.rel = rel

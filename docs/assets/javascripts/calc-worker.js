@@ -1,6 +1,7 @@
 // Module worker hosting Pyodide and calc.web for every calculator of a visit.
 //
-// Messages in:  {type: "init", pyodide: <folder URL>, stdlib: <zip URL>, calc: <zip URL>}
+// Messages in:  {type: "init", pyodide: <folder URL>, stdlib: <zip URL>, calc: <zip URL>,
+//                lock: <Pyodide's lock file without its packages: calc loads none>}
 //               {type: "run", seq, id, params}   (params: the form's raw values)
 // Messages out: {type: "ready"} | {type: "failed", message}
 //               {type: "result", seq, html} | {type: "result", seq, error}
@@ -58,7 +59,7 @@ async function wasmAllowed() {
   }
 }
 
-async function init({ pyodide: indexURL, stdlib, calc }) {
+async function init({ pyodide: indexURL, stdlib, calc, lock }) {
   try {
     await wasmAllowed();
     // Fetch our package while Pyodide starts.
@@ -70,7 +71,8 @@ async function init({ pyodide: indexURL, stdlib, calc }) {
     });
     zip.catch(() => {});   // awaited below; a failure must not be unhandled meanwhile
     const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-    const pyodide = await Promise.race([loadPyodide({ indexURL, stdLibURL: stdlib }),
+    const pyodide = await Promise.race([loadPyodide({ indexURL, stdLibURL: stdlib,
+                                                    lockFileContents: lock }),
                                         wasmProblem(indexURL), stdlibProblem(stdlib),
                                         zip.then(() => new Promise(() => {}))]);
     pyodide.FS.writeFile(CALC_ARCHIVE, new Uint8Array(await zip));

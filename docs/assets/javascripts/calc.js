@@ -27,7 +27,7 @@ function readRuntime() {
   const paths = JSON.parse(tag.textContent);
   const url = (path) => new URL(path, import.meta.url).href;
   return { worker: url(paths.worker), pyodide: url(paths.pyodide), stdlib: url(paths.stdlib),
-           calc: url(paths.calc), katex: url(paths.katex),
+           calc: url(paths.calc), lock: paths.lock,
            pages: new Set((paths.pages ?? []).map((page) => new URL(page, import.meta.url).pathname)) };
 }
 
@@ -83,7 +83,7 @@ function startWorker() {
     current.stop(error.message);
   });
   thread.postMessage({ type: "init", pyodide: runtime.pyodide, stdlib: runtime.stdlib,
-                      calc: runtime.calc });
+                      calc: runtime.calc, lock: runtime.lock });
   worker = current;
   return current;
 }
@@ -367,33 +367,6 @@ function mount(root, key) {
   }, (error) => failEverywhere(error.message));
 }
 
-// KaTeX, loaded from the site's own copy on the first page that has math.
-let katex = null;
-function loadKatex() {
-  const load = (tag, attributes) => new Promise((resolve, reject) => {
-    const el = Object.assign(document.createElement(tag), attributes);
-    el.onload = resolve;
-    el.onerror = () => reject(new Error(`could not load ${attributes.src ?? attributes.href}`));
-    document.head.append(el);
-  });
-  katex ??= Promise.all([
-    load("link", { rel: "stylesheet", href: `${runtime.katex}katex.min.css` }),
-    load("script", { src: `${runtime.katex}katex.min.js` }),
-  ]).then(() => window.katex);
-  return katex;
-}
-
-// pymdownx.arithmatex (generic) writes \( … \) in span.arithmatex and \[ … \] in div.arithmatex.
-async function renderMath(container) {
-  const nodes = [...container.querySelectorAll(".arithmatex")].filter((el) => !el.querySelector(".katex"));
-  if (!nodes.length || !runtime) return;
-  const tex = await loadKatex();
-  for (const el of nodes) {
-    const source = el.textContent.trim().replace(/^\\[([]/, "").replace(/\\[\])]$/, "");
-    tex.render(source, el, { displayMode: el.tagName === "DIV", throwOnError: false });
-  }
-}
-
 // The runtime (about 6 MB) starts on the reader's intent, never for a reader who only reads:
 // a calculator within a screen of the viewport, a touch of a calculator's form, or a pointer
 // over (or focus on) a link to a page with calculators (not under Save-Data).
@@ -474,7 +447,6 @@ function mountPage() {
     keys.push(n > 1 ? `${id}-${n}` : id);
   }
   if (roots.length) mountOnIntent(roots, keys);
-  renderMath(document.body).catch((error) => console.error("math:", error.message));
 }
 
 if (window.document$) window.document$.subscribe(mountPage);
