@@ -16,8 +16,9 @@ says what to do. The rules:
   taps but the centre read padding;
 * ``enlarged``: adaptive pooling to an output larger than its input repeats pixels
   (torchvision's VGG and AlexNet on small inputs feed their first FC layer copies);
-* ``small_field``: the receptive field of the last spatial layer covers less than half of
-  the input along an axis: the network cannot see an object that fills the image;
+* ``small_field``: the network's receptive field (the one :func:`calc.summary.summarize`
+  reports, at the same node) covers less than half of the input along an axis: the
+  network cannot see an object that fills the image;
 * ``large_field``: (a note) the theoretical field exceeds four times the input: most of it
   lies in padding, and the effective field is far smaller (Luo et al. 2016);
 * ``shrinking``: a stage downsamples with fewer channels than the stage before it (the
@@ -38,11 +39,13 @@ A rule is a ``warning`` (the layer does something its designer likely did not me
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .coverage import TransposeAxis, WindowAxis, transpose_axis, window_axis
 from .layers import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, _AdaptivePool2d
 from .network import Network
 from .receptive_field import receptive_fields
+from .summary import network_field
 
 RULES = ("dropped", "gaps", "blind", "overhang", "uneven", "tiny", "enlarged", "small_field",
          "large_field", "shrinking", "dominant", "misaligned", "even_same", "not_multiple_of_8")
@@ -66,12 +69,17 @@ class Finding:
     value: tuple = ()
 
 
+# A deep network repeats a few layer shapes many times (resnet1202: 1,200 convolutions, a
+# handful of distinct axes); the coverage of each is computed once. Pure and hashable.
+_window_axis = lru_cache(maxsize=4096)(window_axis)
+
+
 def _window_axes(layer, shape) -> tuple[WindowAxis, WindowAxis]:
     pooling = not isinstance(layer, Conv2d)
     dilation = getattr(layer, "dilation", (1, 1))
     ceil_mode = getattr(layer, "ceil_mode", False)
-    return tuple(window_axis(shape[1 + a], layer.kernel_size[a], layer.stride[a],
-                             layer.padding[a], dilation[a], ceil_mode, pooling) for a in (0, 1))
+    return tuple(_window_axis(shape[1 + a], layer.kernel_size[a], layer.stride[a],
+                              layer.padding[a], dilation[a], ceil_mode, pooling) for a in (0, 1))
 
 
 def _transpose_axes(layer, shape) -> tuple[TransposeAxis, TransposeAxis]:
@@ -121,17 +129,20 @@ def _channel_findings(network: Network, nodes) -> list[Finding]:
                 n.layer.type == "Linear"]
     total = sum(n.layer.macs(n.input_shapes[0], n.output_shape) for n in weighted)
     last = weighted[-1].name if weighted else None
+    # by name: ``node in weighted`` would compare whole nodes, quadratic in the depth
+    # (a tenth of a second on resnet1202's 4,209 nodes)
+    is_weighted = {n.name for n in weighted}
     for node in nodes:
         shape = node.input_shapes[0] if node.input_shapes else ()
         out = node.output_shape
         if len(out) == 3 and (out[1:] not in widest or out[0] > widest[out[1:]][0]):
             widest[out[1:]] = (out[0], node)
-        if node in weighted and len(weighted) >= DOMINANT_MIN_LAYERS and total:
+        if node.name in is_weighted and len(weighted) >= DOMINANT_MIN_LAYERS and total:
             macs = node.layer.macs(shape, out)
             if macs > DOMINANT_SHARE * total:
                 found.append(Finding("dominant", node.name, node.layer.type, shape, out,
                                      value=(macs, total)))
-        if node in weighted and node.name != last:
+        if node.name in is_weighted and node.name != last:
             channels = out[0]
             if channels >= 8 and channels % 8:
                 found.append(Finding("not_multiple_of_8", node.name, node.layer.type, shape,
@@ -150,14 +161,9 @@ def _channel_findings(network: Network, nodes) -> list[Finding]:
 
 def check(network: Network) -> tuple[Finding, ...]:
     """Every finding of ``network``: layer by layer in node order, then the network's own."""
-    aux = network.auxiliary()
     findings = []
-    last_spatial = None
     for node in network.nodes[1:]:
         findings += _layer_findings(node)
-        if node.name not in aux and len(node.output_shape) == 3 and \
-                isinstance(node.layer, (Conv2d, MaxPool2d, AvgPool2d)):
-            last_spatial = node
     nodes = [n for n in network.inference_nodes[1:]]
     findings += _channel_findings(network, nodes)
     fields, notes = receptive_fields(network)
@@ -165,15 +171,14 @@ def check(network: Network) -> tuple[Finding, ...]:
         node = network.node(name)
         findings.append(Finding("misaligned", name, node.layer.type, node.input_shapes[0],
                                 node.output_shape))
-    if last_spatial is not None and len(network.input_shape) == 3:
-        field = fields.get(last_spatial.name)
-        size = network.input_shape[1:]
-        if field is not None and any(2 * r < s for r, s in zip(field.size, size)):
-            findings.append(Finding("small_field", last_spatial.name, last_spatial.layer.type,
-                                    network.input_shape, last_spatial.output_shape, None,
-                                    field.size))
-        elif field is not None and any(r > LARGE_FIELD * s for r, s in zip(field.size, size)):
-            findings.append(Finding("large_field", last_spatial.name, last_spatial.layer.type,
-                                    network.input_shape, last_spatial.output_shape, None,
-                                    field.size))
+    # the field the summary reports, at the same node (None after a misaligned merge)
+    name, field = network_field(network, fields, notes)
+    if field is not None and len(network.input_shape) == 3:
+        node, size = network.node(name), network.input_shape[1:]
+        if any(2 * r < s for r, s in zip(field.size, size)):
+            findings.append(Finding("small_field", name, node.layer.type, network.input_shape,
+                                    node.output_shape, None, field.size))
+        elif any(r > LARGE_FIELD * s for r, s in zip(field.size, size)):
+            findings.append(Finding("large_field", name, node.layer.type, network.input_shape,
+                                    node.output_shape, None, field.size))
     return tuple(findings)

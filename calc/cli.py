@@ -15,13 +15,13 @@ import sys
 
 from . import arithmetic, coverage, generator, validate
 from .checks import check
-from .description import parse
+from .description import parse_with_lines
 from .errors import CalcError
 from .memory import DTYPE_BYTES
 from .models import describe_family, families, get_model, list_models, parse_settings
 from .render import json as render_json
 from .render import numbers, text
-from .render.checks_text import findings_text
+from .render.checks_text import findings_items, findings_text, labelled
 from .render.coverage_text import axes_warnings, transpose_warnings, window_warnings
 from .render.description import describe
 from .render.pytorch import class_name, to_pytorch
@@ -84,11 +84,17 @@ def _read(path: str) -> str:
 
 def _network(args):
     """The network a command names: a zoo name with --set/--input/--num-classes, or --file."""
+    return _network_and_lines(args)[0]
+
+
+def _network_and_lines(args):
+    """:func:`_network`, and for --file the line of the file that made each node (else
+    ``None``): errors and findings then name the file's lines."""
     if args.file is not None:
         if args.name or args.set or args.input or args.num_classes is not None:
             raise CalcError("--file describes the whole network: give no model name, --set, "
                             "--input or --num-classes with it")
-        return parse(_read(args.file), name=_file_name(args.file))
+        return parse_with_lines(_read(args.file), name=_file_name(args.file))
     if not args.name:
         raise CalcError("give a model name (see `python -m calc models`) or --file")
     settings = {}
@@ -104,7 +110,7 @@ def _network(args):
         settings["input_shape"] = shape if isinstance(shape, tuple) else (shape,)
     if args.num_classes is not None:
         settings["num_classes"] = validate.parse_int("--num-classes", args.num_classes)
-    return get_model(args.name, **parse_settings(args.name, settings))
+    return get_model(args.name, **parse_settings(args.name, settings)), None
 
 
 def _file_name(path: str) -> str:
@@ -114,18 +120,18 @@ def _file_name(path: str) -> str:
 
 def cmd_summary(args) -> int:
     batch = _int(args.batch, "--batch", 1, validate.MAX_BATCH)
-    network = _network(args)
+    network, lines = _network_and_lines(args)
     s = summarize(network)
     mem = s.memory(batch, args.dtype)
     findings = check(network)
     if args.json:
         print(json.dumps({**render_json.summary_dict(s, mem),
                           "checks": render_json.findings_list(findings),
-                          "warnings": findings_text(findings)}))
+                          "warnings": findings_text(findings, lines)}))
     else:
         print(text.summary_table(s, mem))
-        for warning in findings_text(findings):
-            print(f"Warning: {warning}")
+        for severity, sentence in findings_items(findings, lines):
+            print(labelled(severity, sentence))
     return 0
 
 

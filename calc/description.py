@@ -271,12 +271,16 @@ def _tree(text: str):
     stack = [(0, root)]                    # (indent of the block's children, block)
     input_line = None
     pending = None                         # (header's indent, block) awaiting its children
+    previous = None                        # (line, indent) of the last line read
     for n, indent, body in _lines(text):
         if input_line is None:
-            if not re.match(r"input\b", body) or indent:
+            if not re.match(r"input\b", body):
                 raise CalcError(f"line {n}: a description starts with 'input CxHxW' "
                                 "(e.g. input 3x224x224)")
+            if indent:
+                raise CalcError(f"line {n}: the input line must not be indented")
             input_line = (n, body[len("input"):].strip())
+            previous = (n, indent)
             continue
         if pending is not None:
             header_indent, block = pending
@@ -286,11 +290,23 @@ def _tree(text: str):
             elif block.kind != "branch":   # an empty branch is the block's input itself
                 raise CalcError(f"line {block.line}: {block.kind}: needs indented lines "
                                 "after it")
+        if indent > stack[-1][0]:
+            raise CalcError(
+                f"line {n}: indented {indent} spaces, deeper than line {previous[0]} "
+                f"({previous[1]} spaces), which opens no block: a line is indented deeper "
+                "than the one before it only when that one is a block header ('repeat N:', "
+                "'residual:', 'shortcut:', 'add:', 'concat:', 'branch:')")
+        levels = [str(level) for level, _ in stack]
         while len(stack) > 1 and indent < stack[-1][0]:
             stack.pop()
         if indent != stack[-1][0]:
-            raise CalcError(f"line {n}: " + ("unexpected indentation" if len(stack) == 1 else
-                                             "the indentation matches no block above"))
+            shown = " or ".join((", ".join(levels[:-1]), levels[-1])) if len(levels) > 1 \
+                else levels[0]
+            raise CalcError(
+                f"line {n}: indented {indent} spaces, which matches no block it could "
+                f"belong to: a line continues a block at that block's indentation ({shown} "
+                "spaces here)")
+        previous = (n, indent)
         parent = stack[-1][1]
         header = _HEADER.match(body)
         if parent.kind in ("add", "concat") and not (header and header["kind"] == "branch"):
@@ -399,7 +415,10 @@ class _Builder:
                 base = f"{prefix}{index}."
                 body = self.run(s.children, x, base)
                 other = self.run(shortcut.children, x, base + "shortcut.") if shortcut else x
-                x = self.merge(s, "add", base + "add", (body, other))
+                labels = ("the body's output", "the shortcut's output" if shortcut else
+                          "the shortcut (the block's input)")
+                hint = "" if shortcut else " (a shortcut: block can give it the body's shape)"
+                x = self.merge(s, "add", base + "add", (body, other), labels, hint)
                 i += 1 if shortcut else 0
             elif s.kind in ("add", "concat"):
                 base = f"{prefix}{index}."
@@ -408,23 +427,41 @@ class _Builder:
                 if len(outs) < 2:
                     raise CalcError(f"line {s.line}: {s.kind}: needs at least two branch: "
                                     "blocks")
-                x = self.merge(s, s.kind, base + s.kind, tuple(outs))
+                labels = tuple(f"branch {k + 1}" + ("" if b.children else " (the block's input)")
+                               for k, b in enumerate(s.children))
+                x = self.merge(s, s.kind, base + s.kind, tuple(outs), labels)
             index += 1
             i += 1
         return x
 
-    def merge(self, s, kind, name, xs):
-        try:
-            if kind == "add":
-                out = self.g.add(name, *xs)
-            else:
-                out = self.g.concat(name, *xs)
-        except CalcError as err:
-            shapes = " and ".join(dict.fromkeys("x".join(map(str, t.shape)) for t in xs))
-            raise CalcError(f"line {s.line}: branch shapes differ: {shapes} ({err})") from None
+    def merge(self, s, kind, name, xs, labels, hint=""):
+        """Add or concatenate the block's outputs ``xs``; ``labels`` say what each is."""
+        self.check_shapes(s.line, s.kind, kind, xs, labels, hint)
+        out = (self.g.add if kind == "add" else self.g.concat)(name, *xs)
         self.tensors[name] = out
         self.lines[name] = s.line
         return out
+
+    def check_shapes(self, line: int, what: str, kind: str, xs, labels, hint: str = ""):
+        """One message for the first two of ``xs`` that cannot be added (``kind`` "add": the
+        same shape) or concatenated ("concat": the same height and width), naming both."""
+        first = xs[0].shape
+        for j, other in enumerate(xs[1:], start=1):
+            if (other.shape != first if kind == "add" else
+                    len(other.shape) != len(first) or other.shape[1:] != first[1:]):
+                break
+        else:
+            return
+        rule = ("an add needs one shape" if kind == "add" else
+                "a concat joins channels: the heights and widths must match")
+        raise CalcError(f"line {line}: {what}: {self.shown(labels[0], xs[0])} but "
+                        f"{self.shown(labels[j], xs[j])}; {rule}{hint}")
+
+    def shown(self, label: str, t: Tensor) -> str:
+        """``label is 64x16x16 (name, line 7)``, or ``name is ... (line 7)`` without a label."""
+        shape, line = "x".join(map(str, t.shape)), self.lines[t.name]
+        return f"{label} is {shape} ({t.name}, line {line})" if label else \
+            f"{t.name} is {shape} (line {line})"
 
     def layer(self, s, x: Tensor, prefix: str, index: int) -> Tensor:
         m = _LAYER.match(s.text)
@@ -440,6 +477,9 @@ class _Builder:
         if name == "input" or name in self.tensors:
             raise CalcError(f"line {s.line}: the name {name!r} is used twice")
         inputs = self.references(s, m["refs"]) if m["refs"] else (x,)
+        if type_name in ("Add", "Concat") and len(inputs) > 1:
+            self.check_shapes(s.line, type_name, type_name.lower(), inputs,
+                              ("",) * len(inputs))
         try:
             positional, keywords = _arguments(m["args"])
             layer = self.construct(spec, type_name, positional, keywords, inputs)
@@ -454,10 +494,6 @@ class _Builder:
                 out = self.g.layer(name, layer, inputs[0])
         except CalcError as err:
             message = str(err).removeprefix(f"{name}: ")
-            if type_name in ("Add", "Concat") and "inputs" in message and "got" in message:
-                shapes = " and ".join(dict.fromkeys("x".join(map(str, t.shape))
-                                                    for t in inputs))
-                message = f"branch shapes differ: {shapes}"
             raise CalcError(f"line {s.line}: {message}") from None
         self.tensors[name] = out
         self.lines[name] = s.line

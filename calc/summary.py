@@ -55,6 +55,33 @@ class Summary:
         return memory(self.network, batch, dtype)
 
 
+def network_field(network: Network, fields=None, notes=None, aux=None):
+    """The network's receptive field and the node it is taken at: ``(node, field)``.
+
+    The node is the last one (in order, outside auxiliary branches) whose field is
+    defined: the last spatial layer before global pooling or flattening. When a
+    misaligned merge comes after it, the node is the last one the merge reaches and the
+    field is ``None``; ``(None, None)`` when no node has a field. ``fields``, ``notes``
+    and ``aux`` are :func:`receptive_fields`'s answer and :meth:`Network.auxiliary`,
+    computed when not given. :func:`summarize` and :func:`calc.checks.check` both use it.
+    """
+    if fields is None or notes is None:
+        fields, notes = receptive_fields(network)
+    if aux is None:
+        aux = network.auxiliary()
+    node = field = None
+    misaligned = set(notes)  # a misaligned merge leaves every node after it undefined
+    for name, _, inputs, _, _ in network.nodes[1:]:
+        if name in aux:
+            continue
+        if misaligned and (name in misaligned or misaligned.intersection(inputs)):
+            misaligned.add(name)
+            node, field = name, None
+        elif fields[name] is not None:
+            node, field = name, fields[name]
+    return node, field
+
+
 def summarize(network: Network) -> Summary:
     """Measure every node of ``network``: output shape, params, MACs, activations, receptive field.
 
@@ -67,8 +94,6 @@ def summarize(network: Network) -> Summary:
     fields, notes = receptive_fields(network)
     rows = []
     params = buffers = macs = aux_params = aux_macs = 0
-    last_rf = last_rf_node = None
-    misaligned = set(notes)  # a misaligned merge leaves every node after it undefined
     for name, layer, inputs, input_shapes, output_shape in network.nodes[1:]:
         p = layer.params
         m = layer.macs(input_shapes[0], output_shape)
@@ -83,11 +108,7 @@ def summarize(network: Network) -> Summary:
             aux_macs += m
         else:
             macs += m
-            if misaligned and (name in misaligned or misaligned.intersection(inputs)):
-                misaligned.add(name)
-                last_rf, last_rf_node = None, name
-            elif rf is not None:
-                last_rf, last_rf_node = rf, name
+    last_rf_node, last_rf = network_field(network, fields, notes, aux)
     return Summary(network.name, network.input_shape, network.output_shape, tuple(rows),
                    params, buffers, macs, aux_params, aux_macs, last_rf, last_rf_node,
                    tuple(notes.values()), network)

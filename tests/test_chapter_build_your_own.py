@@ -101,12 +101,15 @@ def test_shape_comments_are_calcs_shapes(name):
 ERROR_MESSAGES = {
     "errors/in-channels": "line 5: Conv2d expects in_channels=64, but its input has 32 "
                           "(32x32x32)",
-    "errors/indentation": "line 5: the indentation matches no block above",
+    "errors/indentation": "line 5: indented 4 spaces, deeper than line 4 (2 spaces), which "
+                          "opens no block",
     "errors/linear-in-features": "line 6: Linear expects in_features=4096, but its input "
                                  "has 16384 (16384)",
     "errors/missing-flatten": "line 6: Linear needs a flat (F,) input, got shape 16x1x1: "
                               "add a Flatten first",
-    "errors/residual-shape": "line 4: branch shapes differ: 64x16x16 and 32x32x32",
+    "errors/residual-shape": "line 4: residual: the body's output is 64x16x16 (0.2, line 7) "
+                             "but the shortcut (the block's input) is 32x32x32 (input, line "
+                             "3); an add needs one shape",
     "errors/stride-zero": "line 7: stride must be >= 1, got 0",
     "errors/too-small": "line 5: kernel_size (2) must be <= padded input size",
     "errors/typo": "line 3: Conv2d has no argument 'stides'",
@@ -311,7 +314,8 @@ def test_try_the_designer():
     broken = resnet18.replace("layer2.0.conv1 = Conv2d(64, 128, kernel_size=3, stride=2,",
                               "layer2.0.conv1 = Conv2d(64, 128, kernel_size=3,")
     assert broken != resnet18
-    with pytest.raises(CalcError, match=r"line \d+: branch shapes differ"):
+    with pytest.raises(CalcError, match=r"line \d+: Add: layer2\.0\.bn2 is 128x56x56 \(line "
+                                        r"\d+\) but layer2\.0\.downsample\.1 is 128x28x28"):
         parse(broken)
     even = TEMPLATE.replace("kernel_size=3, padding=1, bias=False)\nBatchNorm2d(32)",
                             "kernel_size=4, padding=1, bias=False)\nBatchNorm2d(32)")
@@ -364,7 +368,11 @@ def test_the_upsampler_fix_is_even():
         "ConvTranspose2d(64, 32, kernel_size=3, stride=2, padding=1, output_padding=1)",
         "ConvTranspose2d(64, 32, kernel_size=4, stride=2, padding=1)")
     network = parse(text)
-    assert not check(network) and network.output_shape == (3, 128, 128)
+    # the uneven overlap is gone; the field the summary reports (9 px, at the ReLU before
+    # the upsampling) is still under half of 128, as for the draft
+    assert [f.rule for f in check(network)] == ["small_field"]
+    assert [f.rule for f in check(net("draft-upsampler"))] == ["uneven", "small_field"]
+    assert network.output_shape == (3, 128, 128)
 
 
 def test_findings_tables():

@@ -95,3 +95,81 @@ def test_dropped_and_gaps_agree_with_brute_force(i, k, s, p):
 ])
 def test_zoo_networks(name, expected):
     assert {f.rule for f in check(get_model(name))} == expected
+
+
+def test_the_field_rules_use_the_summarys_receptive_field_node():
+    """The concat's field (9, the widest path) is the network's, not the last conv's (1)."""
+    from calc.summary import summarize
+    text = ("input 3x16x16\na = Conv2d(3, 8, 9, padding=4)\nb = Conv2d(3, 8, 1) from input\n"
+            "Concat() from a, b")
+    assert summarize(parse(text)).receptive_field_node == "2"
+    assert "small_field" not in rules(text)
+    small = text.replace("input 3x16x16", "input 3x32x32")
+    [f] = [f for f in check(parse(small)) if f.rule == "small_field"]
+    assert (f.node, f.layer, f.value) == ("2", "Concat", (9, 9))
+    for name in ("inception_v3", "resnet50", "densenet121", "googlenet", "resnet20"):
+        network = get_model(name)
+        expected = summarize(network).receptive_field_node
+        for f in check(network):
+            if f.rule in ("small_field", "large_field"):
+                assert f.node == expected, name
+
+
+GAPS_BLOCK = """input 64x56x56
+residual:
+  LazyConv2d(128, 3, stride=2, padding=1)
+  ReLU()
+  LazyConv2d(128, 3, padding=1)
+shortcut:
+  SHORTCUT
+  LazyConv2d(128, 1)
+"""
+
+
+def test_the_gaps_fix_does_not_trip_the_misaligned_rule():
+    """ResNet's 1x1 stride-2 shortcut skips pixels; the fix the text recommends (3x3, stride 2,
+    padding 1) reads them all and stays aligned; ResNet-D's 2x2 pool is the half-pixel shift."""
+    def block(shortcut):
+        return GAPS_BLOCK.replace("SHORTCUT", shortcut)
+    broken = block("MaxPool2d(1, stride=2)")
+    assert rules(broken) >= {"gaps"} and "misaligned" not in rules(broken)
+    [text] = [t for t in findings_text(check(parse(broken))) if t.startswith("The stride")]
+    fix = text.split("Fix: ")[1]
+    assert "3x3" in fix and "stride 2" in fix and "padding 1" in fix
+    assert "ResNet-D" in fix and "half-pixel shift" in fix and "deliberate" in fix
+    for recommended in ("AvgPool2d(3, stride=2, padding=1)", "MaxPool2d(3, stride=2, padding=1)",
+                        "LazyConv2d(64, 3, stride=2, padding=1)"):
+        assert not rules(block(recommended)) & {"gaps", "misaligned"}, recommended
+    assert rules(block("AvgPool2d(2, stride=2)")) & {"gaps", "misaligned"} == {"misaligned"}
+
+
+def test_the_misaligned_fix_treats_resnet_d_as_deliberate():
+    findings = check(get_model("resnet50", shortcut="D"))
+    assert [f.node for f in findings if f.rule == "misaligned"] == ["layer2.0.add"]
+    [text] = [t for t in findings_text(findings) if t.startswith("Merging paths")]
+    fix = text.split("Fix: ")[1]
+    assert "ResNet-D" in fix and "deliberate" in fix and "half a pixel" in fix
+    assert "detection" in fix and "segmentation" in fix   # when it matters
+
+
+def test_one_label_per_sentence():
+    """Notes and warnings carry one label: the CLI's ``Warning:`` never wraps a ``Note:``."""
+    from calc.render.checks_text import findings_items, labelled
+    for rule in SEVERITY:
+        broken = CASES[rule][0]
+        items = findings_items(check(parse(broken)))
+        [(severity, sentence)] = [i for i in items if i[0] == "note"]
+        assert severity == SEVERITY[rule]
+        assert not sentence.startswith(("Note", "Warning")), sentence
+        assert labelled(severity, sentence).startswith("Note: ")
+        assert not labelled(severity, sentence).startswith("Note: Note")
+        assert any(t.startswith("Note: ") for t in findings_text(check(parse(broken))))
+    items = findings_items(check(parse(CASES["dropped"][0])))
+    assert items[0][0] == "warning" and labelled(*items[0]).startswith("Warning: The floor")
+
+
+def test_kernel_sizes_are_written_hxw():
+    [text] = findings_text(check(parse(CASES["tiny"][0])))
+    assert "(3x3 kernel on a 1x1 map)" in text and "(3 kernel" not in text
+    net = parse("input 8x1x1\nConv2d(8, 8, (1, 3), padding=(0, 1))")
+    assert "(1x3 kernel on a 1x1 map)" in findings_text(check(net))[0]

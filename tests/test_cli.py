@@ -193,7 +193,7 @@ def test_summary_of_a_description_file(capsys, tmp_path):
     s = json.loads(out)
     assert code == 0 and s["name"] == "tiny" and s["output"] == [10]
     assert s["params"] == 16 * 27 + 16 + 16 * 32 * 32 * 10 + 10
-    assert s["checks"] and s["warnings"][0].startswith("The receptive field")
+    assert s["checks"] and s["warnings"][0].startswith("The network's receptive field")
 
 
 @pytest.mark.parametrize("content, message", [
@@ -206,6 +206,25 @@ def test_a_bad_description_file_is_one_line_naming_the_line(capsys, tmp_path, co
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     code, out, err = run(capsys, "summary", "--file", str(path))
     assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_summary_of_a_file_names_its_lines_and_labels_each_finding_once(capsys, tmp_path):
+    """Findings name the file's lines (blank lines and comments count); a note is ``Note:``,
+    a warning ``Warning:``, never both."""
+    path = tmp_path / "draft.txt"
+    path.write_text("# AlexNet's conv1 at 224, then widths that are no multiples of 8\n"
+                    "input 3x224x224\n\nConv2d(3, 96, 11, stride=4)\nReLU()\n"
+                    "repeat 2:\n  LazyConv2d(100, 3, padding=1)\n")
+    code, out, err = run(capsys, "summary", "--file", str(path))
+    findings = [line for line in out.splitlines() if line.startswith(("Warning:", "Note:"))]
+    assert code == 0 and findings
+    assert any(f.startswith("Warning: The floor drops") and "line 4, 0 (224x224" in f
+               for f in findings)
+    assert any(f.startswith("Note: Output channels that are not multiples of 8") for f in findings)
+    assert not any(f.startswith(("Warning: Note", "Note: Note", "Note: Warning"))
+                   for f in findings)
+    code, out, _ = run(capsys, "summary", "--file", str(path), "--json")
+    assert any("line 4, 0 (224x224" in w for w in json.loads(out)["warnings"])
 
 
 def test_file_errors(capsys, tmp_path):

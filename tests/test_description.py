@@ -1,5 +1,6 @@
 """The description format: parsing, errors that name the line, hostile input, the round trip."""
 
+import re
 import time
 
 import pytest
@@ -73,19 +74,23 @@ output head""")
     ("input 3x32x32\nConv2d(3, 8, kernel_size=3, padding_mode='reflect')",
      "calc supports only padding_mode='zeros'"),
     ("input 64x56x56\na = LazyConv2d(64, 3, padding=1)\nb = LazyConv2d(64, 3, stride=2, "
-     "padding=1) from input\nAdd() from a, b", "line 4: branch shapes differ: 64x56x56 and "
-     "64x28x28"),
+     "padding=1) from input\nAdd() from a, b", "line 4: Add: a is 64x56x56 (line 2) but b is "
+     "64x28x28 (line 3); an add needs one shape"),
     ("input 64x56x56\nadd:\n  branch:\n    LazyConv2d(64, 3, padding=1)\n  branch:\n"
-     "    MaxPool2d(2)", "line 2: branch shapes differ: 64x56x56 and 64x28x28"),
+     "    MaxPool2d(2)", "line 2: add: branch 1 is 64x56x56 (0.0.0, line 4) but branch 2 is "
+     "64x28x28 (0.1.0, line 6); an add needs one shape"),
     ("input 3x8x8\nAdd() from input", "line 2: Add needs 'from' and at least two inputs"),
     ("input 3x8x8\nReLU() from nowhere", "line 2: 'from nowhere' names no layer above it"),
     ("input 3x8x8\nx = ReLU()\nx = ReLU()", "line 3: the name 'x' is used twice"),
     ("input 3x8x8\nrepeat 0:\n  ReLU()", "line 2: repeat must be between 1 and"),
     ("input 3x8x8\nrepeat 2:\nReLU()", "line 2: repeat: needs indented lines after it"),
-    ("input 3x8x8\n  ReLU()", "line 2: unexpected indentation"),
-    ("input 3x8x8\nrepeat 2:\n    ReLU()\n  ReLU()", "line 4: unexpected indentation"),
+    ("input 3x8x8\n  ReLU()", "line 2: indented 2 spaces, deeper than line 1 (0 spaces), "
+     "which opens no block"),
+    ("input 3x8x8\nrepeat 2:\n    ReLU()\n  ReLU()", "line 4: indented 2 spaces, which matches "
+     "no block it could belong to: a line continues a block at that block's indentation "
+     "(0 or 4 spaces here)"),
     ("input 3x8x8\nrepeat 2:\n    repeat 2:\n        ReLU()\n      ReLU()",
-     "line 5: the indentation matches no block above"),
+     "line 5: indented 6 spaces, which matches no block it could belong to"),
     ("input 3x8x8\nconcat:\n  ReLU()", "line 3: inside concat: put layers in branch: blocks"),
     ("input 3x8x8\nbranch:\n  ReLU()", "line 2: branch: belongs inside add: or concat:"),
     ("input 3x8x8\nshortcut:\n  ReLU()", "line 2: shortcut: must follow a residual: block"),
@@ -203,3 +208,50 @@ def test_checks_run_on_a_description():
     assert receptive_fields(net)[0]["0"].size == (11, 11)
     assert isinstance(net.node("0").layer, Conv2d)
     assert Concat().arity == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    # a residual body that changes the shape, no shortcut (docs/examples/errors/residual-shape)
+    ("input 32x32x32\nresidual:\n  LazyConv2d(64, 3, stride=2, padding=1)\n  ReLU()\n",
+     "line 2: residual: the body's output is 64x16x16 (0.1, line 4) but the shortcut (the "
+     "block's input) is 32x32x32 (input, line 1); an add needs one shape (a shortcut: block "
+     "can give it the body's shape)"),
+    ("input 8x8x8\nresidual:\n  LazyConv2d(16, 3, stride=2, padding=1)\nshortcut:\n"
+     "  LazyConv2d(16, 1)\n",
+     "line 2: residual: the body's output is 16x4x4 (0.0, line 3) but the shortcut's output is "
+     "16x8x8 (0.shortcut.0, line 5); an add needs one shape"),
+    ("input 8x8x8\nadd:\n  branch:\n    LazyConv2d(16, 3, stride=2, padding=1)\n  branch:\n",
+     "line 2: add: branch 1 is 16x4x4 (0.0.0, line 4) but branch 2 (the block's input) is "
+     "8x8x8 (input, line 1); an add needs one shape"),
+    ("input 8x8x8\nconcat:\n  branch:\n    LazyConv2d(16, 3, padding=1)\n  branch:\n"
+     "    LazyConv2d(16, 3, stride=2, padding=1)\n",
+     "line 2: concat: branch 1 is 16x8x8 (0.0.0, line 4) but branch 2 is 16x4x4 (0.1.0, "
+     "line 6); a concat joins channels: the heights and widths must match"),
+    ("input 8x8x8\na = Conv2d(8, 16, 3, stride=2, padding=1)\nb = Conv2d(8, 16, 1) from input\n"
+     "Concat() from a, b",
+     "line 4: Concat: a is 16x4x4 (line 2) but b is 16x8x8 (line 3); a concat joins channels"),
+])
+def test_a_shape_mismatch_says_once_which_two_layers_disagree(text, message):
+    with pytest.raises(CalcError) as err:
+        parse(text)
+    said = str(err.value)
+    assert said.startswith(message), said
+    shapes = re.findall(r"\b\d+x\d+x\d+\b", said)
+    assert len(shapes) == 2 and len(set(shapes)) == 2, said   # each shape once, no echo
+
+
+@pytest.mark.parametrize("text, line, rule", [
+    ("input 3x8x8\nConv2d(3, 8, 3)\n        ReLU()", 3, "which opens no block"),
+    ("input 3x8x8\nrepeat 2:\n  Conv2d(3, 3, 3, padding=1)\n" + " " * 40 + "ReLU()", 4,
+     "deeper than line 3 (2 spaces), which opens no block: a line is indented deeper than the "
+     "one before it only when that one is a block header"),
+    ("input 3x8x8\nrepeat 2:\n    repeat 2:\n        ReLU()\n   ReLU()", 5,
+     "indented 3 spaces, which matches no block it could belong to: a line continues a block "
+     "at that block's indentation (0, 4 or 8 spaces here)"),
+    ("   input 3x8x8\nReLU()", 1, "the input line must not be indented"),
+])
+def test_a_wrong_indentation_names_the_line_and_the_rule(text, line, rule):
+    with pytest.raises(CalcError) as err:
+        parse(text)
+    assert str(err.value).startswith(f"line {line}: "), str(err.value)
+    assert rule in str(err.value), str(err.value)

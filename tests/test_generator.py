@@ -126,3 +126,21 @@ def test_every_option_agrees_with_pytorch(torch):
                                                  o.output_padding)
                 out = layer(torch.zeros(1, 1, *stage.input[1:]))
                 assert tuple(out.shape[2:]) == stage.output[1:]
+
+
+def test_a_choice_ranked_below_the_shown_options_is_listed_and_marked():
+    """Option 9 of stage 1 (64x64: 676 options, 6 shown) stays in its table, marked chosen."""
+    from calc.calculators.generator import SHOWN
+    d = design(100, (3, 64, 64))
+    assert len(d.stages[1].options) > 10 > SHOWN
+    out = web.run("generator", json.dumps({"choices": "0,9"}))
+    stage1 = out[out.index("Stage 1:"):out.index("Stage 2:")]
+    chosen = stage1[stage1.index('<tr class="calc-chosen">'):]
+    chosen = chosen[:chosen.index("</tr>")]
+    assert '<td class="num">9</td>' in chosen and 'aria-pressed="true"' in chosen
+    assert ">chosen</button>" in chosen and stage1.count('aria-pressed="true"') == 1
+    assert f"options {SHOWN} to 8 not listed" in stage1
+    assert stage1.count("<tr") == 1 + SHOWN + 2   # head, the top ones, the gap, the chosen
+    shown_first = web.run("generator", json.dumps({"choices": "0,2"}))
+    stage1 = shown_first[shown_first.index("Stage 1:"):shown_first.index("Stage 2:")]
+    assert stage1.count("<tr") == 1 + SHOWN and "not listed" not in stage1

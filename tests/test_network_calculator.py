@@ -43,3 +43,18 @@ def test_bad_input_is_a_message():
     assert "size must be a whole number" in out
     out = run(model="alexnet", custom_input=True, size="16")
     assert 'class="calc-error"' in out and "features" in out
+
+
+def test_the_design_checks_show_as_in_the_designer():
+    """The same block the designer shows: DCGAN paper's generator overlaps unevenly."""
+    from calc.checks import check
+    from calc.render import html
+    from calc.render.checks_text import findings_text
+    network = get_model("dcgan_paper_generator")
+    findings = check(network)
+    assert "uneven" in {f.rule for f in findings}
+    block = html.warnings(findings_text(findings))
+    out = run(model="dcgan_paper_generator")
+    assert block and block in out and "overlap unevenly" in out
+    assert 'class="calc-warnings"' in run(model="resnet18")      # gaps: 1x1 stride-2 shortcuts
+    assert 'class="calc-warnings"' not in run(model="vgg16")     # no findings, no block

@@ -49,18 +49,31 @@ def _button(picked, j, index) -> str:
             + f">{'chosen' if picked[j] == index else 'use'}</button>")
 
 
+def _shown(stage, chosen: int) -> list[int]:
+    """The options a stage's table lists: the first :data:`SHOWN` ranked, and the chosen one
+    wherever it ranks (a pick further down stays in sight)."""
+    first = list(range(min(SHOWN, len(stage.options))))
+    return first if chosen in first else first + [chosen]
+
+
 def _stage_html(j, stage, picked) -> str:
     rows = []
-    for index, o in enumerate(stage.options[:SHOWN]):
+    shown = _shown(stage, picked[j])
+    for index in shown:
+        o = stage.options[index]
         overlap = "gaps" if o.gaps else "uneven" if o.uneven else "even"
+        if index > SHOWN:   # the chosen one, after options the table leaves out
+            rows.append(f'<tr class="calc-skipped"><td colspan="8">options {SHOWN} to '
+                        f"{index - 1} not listed</td></tr>")
         rows.append("<tr" + (' class="calc-chosen"' if picked[j] == index else "") + ">"
+                    + f'<td class="num">{index}</td>'
                     + "".join(f"<td>{html.escape(c)}</td>" for c in (
                         pair(o.kernel_size), pair(o.stride), pair(o.padding),
                         pair(o.output_padding), overlap))
                     + f'<td class="num">{html.escape(grouped(o.macs))}</td>'
                     f"<td>{_button(picked, j, index)}</td></tr>")
-    more = len(stage.options) - SHOWN
-    head = "".join(f"<th>{h}</th>" for h in ("kernel_size", "stride", "padding",
+    more = len(stage.options) - len(shown)
+    head = "".join(f"<th>{h}</th>" for h in ("option", "kernel_size", "stride", "padding",
                                              "output_padding", "overlap", "MACs", ""))
     o = stage.options[picked[j]]
     strips = []
@@ -78,8 +91,10 @@ def _stage_html(j, stage, picked) -> str:
             f"{html.escape(shape(stage.output))}</h4>"
             f'<div class="calc-scroll"><table class="calc-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>"
-            + (paragraph(f"{more} more options within the bounds, ranked lower.") if more > 0
-               else "")
+            + (paragraph(f"{more} more option{'s' if more > 1 else ''} within the bounds, "
+                         "ranked lower" + (f"; the chosen one is option {picked[j]}"
+                                           if picked[j] >= SHOWN else "") + ".")
+               if more > 0 else "")
             + '<p class="calc-note">Taps per output pixel (the first '
             f"{STRIP}), chosen option:</p>" + "".join(strips))
 

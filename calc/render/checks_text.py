@@ -6,16 +6,20 @@ layers with their numbers, and counts the rest.
 
 from __future__ import annotations
 
-from ..checks import Finding
+from ..checks import SEVERITY, Finding
 from . import numbers
 
 SHOWN = 4   # layers named per rule; the rest are counted
+LABEL = {"warning": "Warning", "note": "Note"}
 
 _FIX = {
     "dropped": "choose an input size for which (i + 2p - k) is a multiple of the stride "
                "(AlexNet: 227, not 224), or pad",
-    "gaps": "use a kernel at least as large as the stride, or pool before the strided layer "
-            "(ResNet-D's average-pooled shortcut)",
+    "gaps": "use an odd kernel at least as large as the stride, with padding k // 2, such "
+            "as a 3x3 convolution or pooling with stride 2 and padding 1: it reads every pixel "
+            "and stays aligned with a 3x3 stride-2 path beside it. ResNet-D's 2x2 average pool "
+            "in the shortcut reads every pixel too, with a deliberate half-pixel shift (the "
+            "misaligned check reports it)",
     "blind": "use less padding than the kernel's span",
     "overhang": "no harm in PyTorch, which clips the window, but other frameworks may size "
                 "the output differently",
@@ -32,8 +36,12 @@ _FIX = {
                  "layer stays level and the features have room",
     "dominant": "spread the cost: fewer channels there, a 1x1 reduction before it, or a "
                 "stride earlier",
-    "misaligned": "make the merging paths use the same strides, and paddings that keep "
-                  "their centres aligned (odd kernels with padding k // 2)",
+    "misaligned": "where the paths should see the same pixels, give them the same strides "
+                  "and odd kernels with padding k // 2. A known case is deliberate: ResNet-D's "
+                  "2x2 average-pooled shortcut sits half a pixel off the 3x3 stride-2 path "
+                  "(T. He et al. 2019), harmless for classification; it matters where outputs "
+                  "must line up with input pixels (detection, segmentation) and for the "
+                  "receptive field, which is then undefined",
     "even_same": "use an odd kernel with padding k // 2, or pad asymmetrically "
                  "(nn.ZeroPad2d) before an unpadded even kernel",
     "not_multiple_of_8": "round the widths to multiples of 8 if the network will run in "
@@ -76,7 +84,7 @@ def _detail(f: Finding, lines=None) -> str:
         return f"{where}: " + ", ".join(f"{lo} or {hi} taps per output" for lo, hi in taps)
     if f.rule == "tiny":
         h, w = f.axes
-        return f"{node} ({numbers.pair((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
+        return f"{node} ({numbers.shape((h.kernel_size, w.kernel_size))} kernel on a 1x1 map)"
     if f.rule == "enlarged":
         return f"{where}"
     if f.rule == "shrinking":
@@ -100,21 +108,22 @@ _SENTENCE = {
     "uneven": "Transposed convolutions overlap unevenly (checkerboard artifacts)",
     "tiny": "Convolutions larger than 1x1 run on a 1x1 map: every tap but the centre reads "
             "padding",
-    "small_field": "The receptive field of the last spatial layer covers less than half the "
-                   "input",
+    "small_field": "The network's receptive field covers less than half the input",
     "enlarged": "Adaptive pooling enlarges a map by repeating its pixels: the layer after it "
                 "sees copies",
-    "large_field": "Note: the theoretical receptive field is over four times the input",
+    "large_field": "The theoretical receptive field is over four times the input",
     "shrinking": "A stage at a smaller size is narrower than the stage before it",
     "dominant": "One layer does over a quarter of the network's MACs",
     "misaligned": "Merging paths are misaligned: the merged receptive field is undefined",
     "even_same": "An even kernel at stride 1 with padding changes the size by one",
-    "not_multiple_of_8": "Note: output channels that are not multiples of 8",
+    "not_multiple_of_8": "Output channels that are not multiples of 8",
 }
 
 
-def findings_text(findings, lines=None) -> list[str]:
-    """One sentence per rule: the rule, up to :data:`SHOWN` layers with numbers, the fix.
+def findings_items(findings, lines=None) -> list[tuple[str, str]]:
+    """``(severity, sentence)`` per rule, unlabelled: the rule, up to :data:`SHOWN` layers
+    with numbers, the fix. ``severity`` is ``"warning"`` or ``"note"``
+    (:data:`calc.checks.SEVERITY`); :data:`LABEL` words it.
 
     ``lines`` maps a node to the line of a description that made it (the designer's)."""
     by_rule: dict[str, list[Finding]] = {}
@@ -125,5 +134,18 @@ def findings_text(findings, lines=None) -> list[str]:
         named = "; ".join(_detail(f, lines) for f in group[:SHOWN])
         more = f"; and {len(group) - SHOWN} more" if len(group) > SHOWN else ""
         count = f"{len(group)} layer{'s' if len(group) > 1 else ''}"
-        out.append(f"{_SENTENCE[rule]} ({count}): {named}{more}. Fix: {_FIX[rule]}.")
+        out.append((SEVERITY.get(rule, "warning"),
+                    f"{_SENTENCE[rule]} ({count}): {named}{more}. Fix: {_FIX[rule]}."))
     return out
+
+
+def labelled(severity: str, sentence: str) -> str:
+    """``Warning: ...`` or ``Note: ...``: the one label a sentence gets (the CLI's)."""
+    return f"{LABEL[severity]}: {sentence}"
+
+
+def findings_text(findings, lines=None) -> list[str]:
+    """:func:`findings_items` as the pages' warning lists show them: a note is labelled
+    ``Note: ``, a warning is not (the list is of warnings)."""
+    return [labelled(severity, sentence) if severity == "note" else sentence
+            for severity, sentence in findings_items(findings, lines)]

@@ -61,6 +61,8 @@ def summary_html(summary: Summary, mem: Memory, limit: int | None = None) -> str
 
 def family_summary_html(summary: Summary, mem: Memory, warnings=(),
                         limit: int | None = None) -> str:
-    """A family calculator's result: totals and memory, the design warnings, the layers."""
+    """A zoo calculator's result (a family's, network-summary's): totals and memory, the
+    design checks (:func:`calc.render.html.warnings` of their sentences, as the designer
+    shows them), the layers."""
     return (totals_html(summary, mem) + html.warnings(list(warnings))
             + layers_html(summary, limit=limit))
