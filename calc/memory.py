@@ -20,12 +20,25 @@ Bytes = elements x batch x bytes per element of ``dtype``. Two models of activat
   concatenation shares (the "shared memory" of Pleiss et al., "Memory-Efficient
   Implementation of DenseNets", arXiv 1707.06990, 2017; they also recompute batch norm and
   ReLU outputs in the backward pass, which this count does not model).
+* training with checkpointed dense layers (``training_checkpointed``): what autograd keeps
+  for torchvision's DenseNet built with ``memory_efficient=True``, which runs each dense
+  layer's concatenation, ``norm1``, ``relu1`` and ``conv1`` under ``torch.utils.checkpoint``
+  and recomputes them in the backward pass. Against ``training_saved`` it drops, per dense
+  layer, the concatenated input (which ``norm1`` saves), ``norm1``'s output (which the
+  in-place ``relu1`` overwrites and ``conv1`` saves) and ``norm1``'s two per-channel
+  statistics; it adds the layer's new maps (its last node's output), which the checkpoints
+  of the later layers of its block hold as their inputs (a concatenation saves nothing, so
+  nothing else keeps them). Dense layers are the nodes named as torchvision names them,
+  ``<...>denseblock<b>.denselayer<l>.<module>`` (calc's ``densenet`` family, bottleneck or
+  not); a network without them keeps ``training_saved``. The torch tier holds it equal to
+  PyTorch's saved tensors, to the byte (tests/test_memory_oracle.py).
 
 Auxiliary branches run in training only, so they count there and not in inference.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass
 from math import prod
@@ -53,6 +66,7 @@ class Memory:
     training_activations: int  # bytes of every node's output (nothing in place)
     training_shared_concat: int = 0  # the same, concatenations sharing one buffer
     training_saved: int = 0    # bytes autograd saves for the backward pass
+    training_checkpointed: int = 0  # the same, dense layers checkpointed (memory_efficient)
 
     @property
     def inference_total(self) -> int:
@@ -128,6 +142,37 @@ def _saved(network: Network) -> tuple[int, int]:
     return elements + sum(size[name] for name in saved), fixed
 
 
+_DENSE_LAYER = re.compile(r"(?P<layer>(?:.*\.)?denseblock\d+\.denselayer\d+)\.(?P<leaf>[^.]+)")
+
+
+def _checkpointed(network: Network) -> tuple[int, int]:
+    """(elements per sample at the activations' dtype, bytes of float32 statistics) that
+    checkpointing the dense layers takes off ``training_saved`` (see the module docstring);
+    (0, 0) for a network without dense layers."""
+    layers: dict[str, dict[str, object]] = {}     # layer -> {leaf: node}, in network order
+    block_of = {}
+    for node in network.nodes:
+        m = _DENSE_LAYER.fullmatch(node.name) if "denselayer" in node.name else None
+        if m:
+            layers.setdefault(m["layer"], {})[m["leaf"]] = node
+            block_of[m["layer"]] = m["layer"].rsplit(".", 1)[0]
+    last = {}                                     # block -> its last dense layer
+    for layer, block in block_of.items():
+        last[block] = layer
+    dropped = statistics = 0
+    for layer, leaves in layers.items():
+        norm = leaves.get("norm1")
+        if norm is None:
+            continue
+        if "cat" in leaves:
+            dropped += prod(leaves["cat"].output_shape)
+        dropped += prod(norm.output_shape)
+        statistics += 2 * 4 * norm.layer.num_features
+        if last[block_of[layer]] != layer:       # its new maps, held by later checkpoints
+            dropped -= prod(list(leaves.values())[-1].output_shape)
+    return dropped, statistics
+
+
 class _Counts:
     """What memory() needs of a network, per sample, whatever the batch and dtype."""
 
@@ -140,6 +185,7 @@ class _Counts:
         self.peak = peak_live_elements(network)
         self.saved = _saved(network)
         self.statistics = batch_norm_statistics(network)
+        self.checkpointed = _checkpointed(network)
 
 
 _COUNTED: dict[int, tuple] = {}   # id(network) -> (weak reference, _Counts)
@@ -169,6 +215,8 @@ def memory(network: Network, batch: int = 1, dtype: str = "float32") -> Memory:
     width = dtype_bytes(dtype)
     c = _counts(network)
     elements, fixed = c.saved
+    saved = (elements * width + fixed) * batch + c.statistics
+    dropped, statistics = c.checkpointed
     return Memory(batch, dtype, c.params * width, c.buffers * width, c.peak * batch * width,
                   c.outputs * batch * width, (c.outputs - c.concat) * batch * width,
-                  (elements * width + fixed) * batch + c.statistics)
+                  saved, saved - dropped * batch * width - statistics)

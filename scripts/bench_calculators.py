@@ -29,6 +29,7 @@ CASES = {
     "resnet": {"block": "bottleneck", "layers": "3,8,36,3"},             # resnet152
     "densenet": {"block_config": "6,12,48,32"},                          # densenet201
     "cifar-resnet": {"depth": "1202"},
+    "preact-resnet": {"depth": "1001"},
     "wrn": {"depth": "28", "widen_factor": "10"},
     "cifar-densenet": {"depth": "250", "growth_rate": "24"},
     "network-summary": {"model": "densenet201"},

@@ -279,6 +279,50 @@ def test_lenet5_refuses_28():
     assert size == 4
 
 
+# --- training memory ---------------------------------------------------------------------
+
+def lrn_saved(name: str) -> int:
+    """Elements per image that PyTorch's composite local response normalisation keeps beyond
+    its input: the padded squares (C + size - 1 channels), the power's input and output."""
+    return sum((3 * n.output_shape[0] + n.layer.size - 1) * n.output_shape[1]
+               * n.output_shape[2] for n in get_model(name).nodes
+               if n.layer.type == "LocalResponseNorm")
+
+
+def test_training_memory_in_the_calculator_bullet():
+    """The page's batch-128 bullet: the paper's AlexNet keeps more than every node's output
+    once because of LRN (about three copies of each normalised map); torchvision's, without
+    LRN, less. tests/test_memory_oracle.py holds training_saved equal to PyTorch for both."""
+    paper = summarize(get_model("alexnet_paper")).memory(128, "float32")
+    tv = summarize(get_model("alexnet")).memory(128, "float32")
+    assert paper.training_saved > paper.training_activations
+    assert tv.training_saved < tv.training_activations
+    lrn_out = sum(math.prod(n.output_shape) for n in get_model("alexnet_paper").nodes
+                  if n.layer.type == "LocalResponseNorm")
+    assert round(lrn_saved("alexnet_paper") / lrn_out) == 3
+    assert lrn_saved("alexnet") == 0
+    # without LRN's extra tensors the paper's network keeps less than its outputs, too
+    assert paper.training_saved - 128 * 4 * lrn_saved("alexnet_paper") < \
+        paper.training_activations
+
+
+@pytest.mark.torch
+def test_pytorch_lrn_keeps_three_maps_and_the_padded_squares(torch):
+    """What the page's LRN figure counts, measured: autograd's saved tensors for one
+    F.local_response_norm of AlexNet's first normalisation, less its input."""
+    x = torch.rand(1, 96, 55, 55, requires_grad=True)
+    sizes = {}
+
+    def pack(t):
+        if t.untyped_storage().data_ptr() != x.untyped_storage().data_ptr():
+            sizes[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        y = torch.nn.functional.local_response_norm(x, 5, alpha=5e-4, beta=0.75, k=2.0)
+    assert y.shape == x.shape
+    assert sum(sizes.values()) == 4 * (3 * 96 + 5 - 1) * 55 * 55
+
+
 # --- torchvision (torch tier) -----------------------------------------------------------
 
 @pytest.mark.torch

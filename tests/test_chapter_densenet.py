@@ -17,7 +17,6 @@ rounding, and a last test makes sure the prose holds no other number.
 import itertools
 import re
 import sys
-from math import prod
 from pathlib import Path
 
 import pytest
@@ -167,14 +166,19 @@ def test_bottleneck_break_even():
     assert by[("block 3", 24)][3] == 992 and by[("block 3", 24)][6] > 1
 
 
-def test_variant_builder_reproduces_densenet121():
-    net = chapter.variant()
+def test_family_variants_start_from_densenet121():
+    """The family's defaults (B on, theta = 0.5) are torchvision's densenet121."""
+    net = get_model("densenet", bottleneck=True, compression=0.5)
     s, z = summarize(net), summarize(get_model("densenet121"))
     assert (s.params, s.macs) == (z.params, z.macs)
     assert s.memory(32).training_saved == z.memory(32).training_saved
     # without compression the blocks end with k0 + k * (6 + 12 + 24 + 16) channels
-    assert chapter.variant(compression=1.0).node("features.norm5").output_shape[0] == \
-        64 + 32 * 58 == 1920
+    wide = get_model("densenet", compression=1.0)
+    assert wide.node("features.norm5").output_shape[0] == 64 + 32 * 58 == 1920
+    # without the bottleneck a dense layer is one 3x3 conv to k on the concatenation
+    plain = get_model("densenet", bottleneck=False)
+    conv = plain.node("features.denseblock3.denselayer24.conv1").layer
+    assert (conv.in_channels, conv.out_channels, conv.kernel_size) == (992, 32, (3, 3))
 
 
 def test_what_b_and_c_buy():
@@ -344,61 +348,33 @@ def test_depth_sweep_quadratic_against_linear():
     assert sweep[2]["layers"] == 121
 
 
-def test_checkpointed_formula_by_hand_on_a_tiny_block():
-    """One block of three layers: PyTorch's count less (cat + norm1) per layer and norm1's
-    statistics, plus the new maps of the two layers that are not last."""
-    net = get_model("densenet", block_config=(3,), input_shape=(3, 32, 32))
-    s = summarize(net).memory(2)
-    layers = chapter.dense_layers(net)
-    dropped = sum(prod(v["norm1"].output_shape) + (prod(v["cat"].output_shape) if "cat" in v
-                                                   else 0) for v in layers.values())
-    kept = 2 * prod(layers[("features.denseblock1", 1)]["conv2"].output_shape)
-    stats = 8 * sum(v["norm1"].layer.num_features for v in layers.values())
-    assert chapter.checkpointed_saved(net, 2) == s.training_saved - (dropped - kept) * 2 * 4 - stats
-
-
-def _saved_by_autograd(torch, module, shape, batch=2):
-    own = {t.data_ptr() for t in (*module.parameters(), *module.buffers())}
-    storages = {}
-
-    def pack(tensor):
-        if tensor.data_ptr() not in own:
-            storage = tensor.untyped_storage()
-            storages[storage.data_ptr()] = max(storages.get(storage.data_ptr(), 0),
-                                               storage.nbytes())
-        return tensor
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        module(torch.randn(batch, *shape))
-    return sum(storages.values())
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("knobs", [
-    {},
-    {"growth_rate": 12, "block_config": (16, 16, 16), "num_init_features": 24},
-])
-def test_checkpointed_count_is_what_pytorch_keeps(torch, knobs):
-    """torchvision's DenseNet with memory_efficient=True keeps exactly checkpointed_saved;
-    without it, calc's training_saved (the torch oracle's rule)."""
-    torchvision = pytest.importorskip("torchvision")
-    shape = (3, 64, 64)
-    net = get_model("densenet", input_shape=shape, **knobs)
-    for efficient in (False, True):
-        torch.manual_seed(0)
-        module = torchvision.models.DenseNet(memory_efficient=efficient, **knobs).train()
-        measured = _saved_by_autograd(torch, module, shape)
-        if efficient:
-            assert measured == chapter.checkpointed_saved(net, 2)
-        else:
-            assert measured == summarize(net).memory(2).training_saved
+def test_checkpointed_per_layer_is_nine_k_channels():
+    """The page: with memory_efficient=True a dense layer keeps conv1's 4k channels, their
+    normalised copy (4k) and its k new maps, 9k channels whatever its input width; the
+    count itself is calc's training_checkpointed (tests/test_memory_oracle.py holds it equal
+    to PyTorch's saved tensors)."""
+    k, grid = 32, 8 * 8     # one block on a 32x32 input: the stem leaves an 8x8 map
+    for n in (5, 40):
+        short, long = (summarize(get_model("densenet", block_config=(m,),
+                                           input_shape=(3, 32, 32))).memory(1)
+                       for m in (n, n + 1))
+        # 9k channels for the new layer; the head's norm5 keeps k more input channels, its
+        # ReLU k more output channels, the classifier k more inputs; norm2 and norm5 keep
+        # 4k and k more statistics (two float32 per channel)
+        assert long.training_checkpointed - short.training_checkpointed == \
+            4 * (grid * (9 * k + 2 * k) + k) + 8 * (4 * k + k)
+        # without checkpointing the new layer keeps its full-width input twice over
+        assert long.training_saved - short.training_saved > \
+            4 * grid * 2 * (64 + n * k)
 
 
 def test_page_checkpointed_shortcode_matches_the_module():
     expanded = shortcodes.expand(PAGE.read_text(), "densenet.md")
     m = re.search(r"For `densenet121` at a batch of\s+32 this is\s+([\d.]+ \w+),", expanded)
     assert m, "the page's checkpointed total moved"
-    assert m.group(1) == nbytes(chapter.checkpointed_saved(get_model("densenet121"),
-                                                           chapter.IMAGENET_BATCH))
+    assert m.group(1) == nbytes(chapter.memory_counts("densenet121")["checkpointed"])
+    assert m.group(1) == nbytes(
+        summarize(get_model("densenet121")).memory(chapter.IMAGENET_BATCH).training_checkpointed)
     assert chapter.IMAGENET_BATCH == 32 and chapter.CIFAR_BATCH == 64
 
 

@@ -246,11 +246,65 @@ def test_cs231n_totals_and_their_differences():
     assert made.rows[-1][3] == count and made.rows[-1][5] + made.rows[-1][6] == s("vgg16").params
 
 
-def test_memory_model_bounds_the_cs231n_count():
+def pool_indices(name="vgg16") -> int:
+    """Bytes of every max pool's argmax (int64) for one image."""
+    return 8 * sum(r.activations for r in s(name).rows if r.type == "MaxPool2d")
+
+
+def test_memory_model_against_the_cs231n_count():
+    """The page: PyTorch keeps each map of CS231n's list once plus every max pool's indices,
+    and in the classifier fc6's input (the adaptive pool's output), the two dropouts' outputs
+    (fc7's and fc8's inputs) and their one-byte masks, but not fc8's output; counting every
+    output apart (training_activations) is more for VGG-16."""
     m = s("vgg16").memory(1, "float32")
-    assert m.training_activations > 4 * chapter.cs231n_count()
+    row = {r.name: r for r in s("vgg16").rows}
+    estimate = 4 * chapter.cs231n_count() + pool_indices()
+    classifier = (4 * row["avgpool"].activations
+                  + 4 * (row["classifier.2"].activations + row["classifier.5"].activations)
+                  + (row["classifier.2"].activations + row["classifier.5"].activations)
+                  - 4 * row["classifier.6"].activations)
+    assert m.training_saved == estimate + classifier
+    assert round(100 * classifier / m.training_saved, 1) == 0.2      # the page's "within"
+    assert 4 * chapter.cs231n_count() < m.training_saved < m.training_activations
     assert m.inference_peak == 2 * 4 * s("vgg16").rows[0].activations   # conv1_2 in and out
     assert m.weights == 4 * s("vgg16").params
+
+
+def test_float16_does_not_halve_what_pytorch_keeps():
+    """The page: the max pools' int64 indices and the dropouts' byte masks do not shrink."""
+    full, half = s("vgg16").memory(64, "float32"), s("vgg16").memory(64, "float16")
+    fixed = 64 * (pool_indices() + 2 * 4096)
+    assert half.training_saved - fixed == (full.training_saved - fixed) // 2
+    assert half.training_saved > full.training_saved // 2
+    assert half.training_activations * 2 == full.training_activations
+
+
+def test_batch_norm_keeps_two_maps_per_convolution():
+    """The page: with batch norm each convolution leaves its output (kept by the norm) and
+    the normalised map (kept by the in-place ReLU) for the backward pass."""
+    plain, bn = s("vgg16").memory(64), s("vgg16_bn").memory(64)
+    convs = sum(r.activations for r in s("vgg16").rows if r.type == "Conv2d")
+    statistics = 2 * 4 * sum(r.output[0] for r in s("vgg16").rows if r.type == "Conv2d")
+    assert bn.training_saved - plain.training_saved == 64 * 4 * convs + statistics
+    made = chapter.batch_norm_table()
+    assert made.rows[2][0] == "vgg16"
+    assert made.rows[2][5] == chapter.nbytes(
+        s("vgg16_bn").memory(1).training_saved - s("vgg16").memory(1).training_saved)
+
+
+def test_page_memory_numbers_are_calcs():
+    """The page's shortcodes give calc's training_saved for one image and for batch 64."""
+    sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
+    try:
+        import shortcodes
+    finally:
+        sys.path.remove(str(ROOT / "scripts" / "hooks"))
+    page = shortcodes.expand(PAGE.read_text(), "vgg.md")
+    one, batch = s("vgg16").memory(1), s("vgg16").memory(64)
+    assert f"`training_saved`: {chapter.nbytes(one.training_saved)}," in page
+    assert re.search(r"At batch 64 PyTorch keeps\s+" + re.escape(chapter.nbytes(
+        batch.training_saved)) + r"\s+of activations", page)
+    assert re.search(r"within\s+0\.2%\s+of `training_saved`", page)
 
 
 # --- He et al. (ResNet) ------------------------------------------------------------------
@@ -292,10 +346,12 @@ def test_torchvision_metadata(name, torch):
 
 
 @pytest.mark.torch
-def test_pytorch_saves_about_the_cs231n_count_plus_pool_indices(torch):
-    """The page: PyTorch keeps each tensor of CS231n's list once (in-place ReLUs) plus every
-    max pool's argmax as int64, about 4 * count + 8 * pool outputs bytes per image; calc's
-    training_activations bounds it from above."""
+def test_pytorch_saves_training_saved_about_the_cs231n_count_plus_pool_indices(torch):
+    """The page: PyTorch keeps exactly calc's training_saved for torchvision's vgg16 at
+    224x224: about each tensor of CS231n's list once (in-place ReLUs) plus every max pool's
+    argmax as int64, 4 * count + 8 * pool outputs bytes per image, and less than
+    training_activations. (The CPU's dropout masks are float32, not one byte: 3 more bytes
+    per value.)"""
     import torchvision
 
     model = torchvision.models.vgg16().train()
@@ -313,6 +369,7 @@ def test_pytorch_saves_about_the_cs231n_count_plus_pool_indices(torch):
     measured = sum(saved.values())
     pools = sum(r.activations for r in s("vgg16").rows if r.type == "MaxPool2d")
     estimate = 4 * chapter.cs231n_count() + 8 * pools
+    assert measured == s("vgg16").memory(1).training_saved + 3 * 2 * 4096
     assert abs(measured - estimate) / estimate < 0.005
     assert 4 * chapter.cs231n_count() < measured < s("vgg16").memory(1).training_activations
 

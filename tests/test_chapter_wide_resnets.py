@@ -255,7 +255,7 @@ def test_table_3_same_parameters_fewer_shortcuts():
 def test_preact_resnet_structure():
     """He et al. 2016b via resnet-pre-act.lua: depth 9n + 2, 3x3 convs of 16, 32, 64
     channels inside bottlenecks of 64, 128, 256 outputs; ResNet-1001 has n = 111."""
-    net = chapter.preact_resnet(1001)
+    net = get_model("preact_resnet1001")
     threes = {n.layer.out_channels for n in net.nodes
               if n.layer.type == "Conv2d" and n.layer.kernel_size == (3, 3)
               and n.name != "conv1"}
@@ -263,8 +263,8 @@ def test_preact_resnet_structure():
     assert net.node("layer3.110.add").output_shape == (256, 8, 8)
     assert convs("preact_resnet1001") == 1 + 3 * 111 * 3 + 3
     assert convs("preact_resnet1001") > 1000
-    with pytest.raises(ValueError):
-        chapter.preact_resnet(1000)
+    with pytest.raises(ValueError, match="9n\\+2"):
+        get_model("preact_resnet", depth=1000)
 
 
 @pytest.mark.parametrize("method, dk, printed, c10, c100, name", chapter.TABLE_5)
@@ -525,8 +525,9 @@ def _preact_torch(torch, depth: int):
 @pytest.mark.torch
 @pytest.mark.parametrize("depth", [164, 1001])
 def test_preact_resnet_against_pytorch(torch, depth):
-    """calc's ResNet-164/1001, built from its layers, has the parameters, convolutions and
-    output of the same network written in PyTorch from the authors' Torch code."""
+    """calc's ResNet-164/1001 (the zoo's preact_resnet164, preact_resnet1001) has the
+    parameters, convolutions and output of the same network written in PyTorch from the
+    authors' Torch code."""
     model = _preact_torch(torch, depth)
     summary = s(f"preact_resnet{depth}")
     assert sum(p.numel() for p in model.parameters()) == summary.params

@@ -132,16 +132,20 @@ def test_memory_columns_follow_their_definition(rows):
 
 def test_names_count_the_longest_path(rows):
     """He et al. (Section 4.1, Table 1) count the layers a signal crosses: ResNet-50 has 50
-    on its main path; so do VGG (Table 1), DenseNet (Huang et al., Section 3: L layers) and
-    the CIFAR ResNets (6n + 2); GoogLeNet is "22 layers deep when counting only layers
-    with parameters" (Szegedy et al., Section 5)."""
+    on its main path; so do VGG (Table 1), DenseNet (Huang et al., Section 3: L layers), the
+    CIFAR ResNets (6n + 2) and the pre-activation ResNets (9n + 2); GoogLeNet is "22 layers
+    deep when counting only layers with parameters" (Szegedy et al., Section 5). Table 1's
+    DenseNet-264 is the exception: its blocks give 265 (the DenseNet chapter)."""
     checked = 0
     for name, row in rows.items():
-        m = (re.fullmatch(r"(?:resnet|resnext|wide_resnet|vgg|densenet)(\d+)(?:_.*)?", name)
+        m = (re.fullmatch(r"(?:preact_resnet|resnet|resnext|wide_resnet|vgg|densenet)(\d+)"
+                          r"(?:_.*)?", name)
              or re.fullmatch(r"densenet_(?:bc_)?(\d+)_\d+", name))
         if m:
-            assert row["longest path"] == int(m.group(1)), name
+            named = int(m.group(1))
+            assert row["longest path"] == named + (name == "densenet264"), name
             checked += 1
+    assert rows["densenet264"]["weight layers"] == 265
     assert checked > 30
     assert rows["googlenet"]["longest path"] == rows["googlenet_paper"]["longest path"] == 22
     assert rows["googlenet"]["weight layers"] > 22
@@ -192,6 +196,10 @@ PRINTED = {
     # Huang et al. 2017, Table 2, C10+
     "densenet_40_12": 5.24, "densenet_bc_100_12": 4.51, "densenet_bc_250_24": 3.62,
     "densenet_bc_190_40": 3.46,
+    # He et al. 2016b, Table 4, CIFAR-10
+    "preact_resnet164": 5.46, "preact_resnet1001": 4.92,
+    # Huang et al. 2017, Table 3, single-crop top-1 and top-5 val
+    "densenet264": 22.15,
     # Simonyan & Zisserman 2015, Table 3, top-1 val, S = Q = 256
     "vgg_a": 29.6, "vgg_a_lrn": 29.7, "vgg_b": 28.7, "vgg_c": 28.1, "vgg_d": 27.0,
     "vgg_e": 27.3,
@@ -199,7 +207,8 @@ PRINTED = {
     "alexnet_paper": 40.7,
 }
 PRINTED_TOP5 = {"vgg_a": 10.4, "vgg_a_lrn": 10.5, "vgg_b": 9.9, "vgg_c": 9.4, "vgg_d": 8.8,
-                "vgg_e": 9.0, "alexnet_paper": 18.2, "googlenet_paper": 10.07}
+                "vgg_e": 9.0, "alexnet_paper": 18.2, "googlenet_paper": 10.07,
+                "densenet264": 6.12}
 
 
 def test_paper_errors_as_printed():
@@ -220,8 +229,12 @@ def printed_rounding(text: str, count: int) -> bool:
                                         if r.params))
 def test_paper_parameter_count_is_calcs_network(name):
     """Each error's table prints the network's parameters: calc's count rounds to it, so the
-    error belongs to the network in the row (VGG: Table 2, in millions)."""
-    assert printed_rounding(chapter.PAPER_RESULTS[name].params, s(name).params)
+    error belongs to the network in the row (VGG: Table 2, in millions). He et al. 2016b
+    print the pre-activation ResNets' counts without the batch norms' scale and shift."""
+    count = s(name).params
+    if name.startswith("preact_resnet"):
+        count -= sum(r.params for r in s(name).rows if r.type == "BatchNorm2d")
+    assert printed_rounding(chapter.PAPER_RESULTS[name].params, count)
 
 
 def test_papers_only_where_the_network_is_the_papers():

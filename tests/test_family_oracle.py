@@ -13,8 +13,12 @@ torchvision has (resnet, densenet, vgg, alexnet, googlenet, inception_v3):
   random draws, in a sweep of sizes around each family's smallest input, and on real
   CPU tensors for a few refusals;
 * the ResNeXt presets equal ``torchvision.models.get_model`` and the published weights'
-  ``num_params`` and ``_ops``; ``alexnet_paper`` equals a two-tower AlexNet written here
-  with ``nn.Conv2d(groups=2)`` (60,965,224 parameters).
+  ``num_params`` and ``_ops``; ``densenet264`` (Table 1 of Huang et al., no torchvision
+  model) equals torchvision's ``DenseNet`` class with Table 1's configuration, and its
+  ``state_dict`` loads into calc's torch bridge; ``alexnet_paper`` equals a two-tower
+  AlexNet written here with ``nn.Conv2d(groups=2)`` (60,965,224 parameters);
+* the ``preact_resnet`` family (no torchvision model) equals a pre-activation bottleneck
+  ResNet written here in PyTorch from the authors' Torch code, module for module.
 
 torchvision's modules are built and run on the ``meta`` device: shapes, parameter counts
 and flop counts need no data, so even VGG and ResNeXt-101 take milliseconds.
@@ -53,7 +57,8 @@ def torchvision_model(tv, family: str, knobs: dict):
                                     num_classes=knobs["num_classes"],
                                     groups=knobs.get("groups", 1),
                                     width_per_group=knobs.get("width_per_group", 64))
-    if family == "densenet":
+    if family == "densenet":   # torchvision's DenseNet always has B and theta = 0.5
+        assert knobs.get("bottleneck", True) and knobs.get("compression", 0.5) == 0.5
         return models.DenseNet(knobs["growth_rate"], tuple(knobs["block_config"]),
                                knobs["num_init_features"], knobs["bn_size"],
                                knobs["drop_rate"], knobs["num_classes"])
@@ -416,6 +421,84 @@ def test_resnext_preset_equals_torchvision_and_its_published_sizes(name, torch, 
     for w in weights:   # IMAGENET1K_V1, V2: the same architecture
         assert s.params == w.meta["num_params"], w
         assert round(s.macs / 1e9, 3) == w.meta["_ops"], w  # GMACs at 224
+
+
+def test_densenet264_is_torchvisions_densenet_class_with_table_1(torch, tv):
+    """Huang et al. 2017, Table 1: DenseNet-264 is k = 32, blocks of 6, 12, 64, 48 layers and
+    a 64-channel stem. torchvision has no densenet264, but its DenseNet class builds it;
+    calc's preset has its parameters, MACs, shapes and every module's parameters, and
+    torchvision's state_dict loads into calc's torch bridge and computes the same."""
+    from calc.torch_bridge import to_torch
+
+    def make():
+        return tv.models.DenseNet(growth_rate=32, block_config=(6, 12, 64, 48),
+                                  num_init_features=64)
+
+    net = get_model("densenet264")
+    s = summarize(net)
+    assert differences(s, run_torchvision(torch, on(torch, "meta", make), (3, 224, 224))) == {}
+    assert s.params == 33_337_704
+    model = make().eval()
+    bridge = to_torch(net, device="meta").to_empty(device="cpu").eval()
+    bridge.load_state_dict(model.state_dict(), strict=True)
+    x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        want, got = model(x), bridge(x)
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-5 * float(want.abs().max()))
+
+
+def preact_resnet_torch(torch, depth: int, num_classes: int = 10):
+    """He et al.'s pre-activation bottleneck ResNet (depth 9n + 2), written from the authors'
+    resnet-pre-act.lua with calc's module names, independently of calc."""
+    nn, relu = torch.nn, torch.relu
+
+    class Unit(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            mid = cout // 4
+            self.bn1, self.conv1 = nn.BatchNorm2d(cin), nn.Conv2d(cin, mid, 1, stride, bias=False)
+            self.bn2, self.conv2 = nn.BatchNorm2d(mid), nn.Conv2d(mid, mid, 3, 1, 1, bias=False)
+            self.bn3, self.conv3 = nn.BatchNorm2d(mid), nn.Conv2d(mid, cout, 1, bias=False)
+            self.shortcut = (nn.Conv2d(cin, cout, 1, stride, bias=False)
+                             if cin != cout or stride != 1 else None)
+
+        def forward(self, x):
+            pre = relu(self.bn1(x))
+            y = self.conv3(relu(self.bn3(self.conv2(relu(self.bn2(self.conv1(pre)))))))
+            return y + (self.shortcut(pre) if self.shortcut is not None else x)
+
+    class PreActResNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            n = (depth - 2) // 9
+            self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+            cin = 16
+            for stage, (cout, stride) in enumerate(((64, 1), (128, 2), (256, 2)), start=1):
+                units = []
+                for i in range(n):
+                    units.append(Unit(cin, cout, stride if i == 0 else 1))
+                    cin = cout
+                setattr(self, f"layer{stage}", nn.Sequential(*units))
+            self.bn = nn.BatchNorm2d(256)
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(256, num_classes)
+
+        def forward(self, x):
+            x = self.layer3(self.layer2(self.layer1(self.conv1(x))))
+            return self.fc(torch.flatten(self.avgpool(relu(self.bn(x))), 1))
+
+    return PreActResNet()
+
+
+@pytest.mark.parametrize("depth, shape, classes", [
+    (11, (3, 32, 32), 10), (20, (3, 27, 41), 7), (164, (3, 32, 32), 10),
+    (1001, (3, 32, 32), 100),
+])
+def test_preact_resnet_equals_the_authors_network(depth, shape, classes, torch):
+    """Parameters, MACs, output, every module's shape and parameters (meta device)."""
+    s = summarize(build("preact_resnet", depth=depth, input_shape=shape, num_classes=classes))
+    model = on(torch, "meta", lambda: preact_resnet_torch(torch, depth, classes))
+    assert differences(s, run_torchvision(torch, model, shape)) == {}
 
 
 def test_alexnet_paper_is_the_two_tower_network(torch):

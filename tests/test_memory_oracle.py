@@ -1,8 +1,9 @@
 """calc's training memory against what PyTorch's autograd actually saves (torch tier).
 
 PyTorch's saved-tensor hooks see every tensor a forward pass keeps for backward; counted once
-per storage, without parameters and buffers, they must equal calc's ``training_saved``. On
-the CPU PyTorch's dropout keeps a mask of the activations' dtype (CUDA's fused kernel keeps
+per storage, without parameters and buffers, they must equal calc's ``training_saved``, and,
+for torchvision's DenseNet built with ``memory_efficient=True``, ``training_checkpointed``.
+On the CPU PyTorch's dropout keeps a mask of the activations' dtype (CUDA's fused kernel keeps
 one byte per element, which is what calc counts), so the CPU's extra bytes are added here.
 """
 
@@ -19,6 +20,15 @@ pytestmark = pytest.mark.torch
 
 def saved_by_autograd(torch, network, batch: int) -> int:
     module = to_torch(network).train()
+    return saved_by_module(torch, module, network.input_shape, batch,
+                           lambda x: module._run(x, module._calc_all_steps, None))
+
+
+def saved_by_module(torch, module, input_shape, batch: int, forward=None) -> int:
+    """Bytes of the distinct storages autograd saves in one training-mode forward pass of
+    ``module`` (``forward(x)``, by default ``module(x)``) on a random batch."""
+    module.train()
+    forward = forward or module
     own = {t.data_ptr() for t in (*module.parameters(), *module.buffers())}
     storages, kept = {}, []
 
@@ -32,8 +42,15 @@ def saved_by_autograd(torch, network, batch: int) -> int:
                                                storage.nbytes())
         return tensor
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        module._run(torch.randn(batch, *network.input_shape), module._calc_all_steps, None)
+        forward(torch.randn(batch, *input_shape))
     return sum(storages.values())
+
+
+def cpu_dropout(network, batch: int) -> int:
+    """The bytes by which the CPU's dropout masks exceed the one byte per element calc counts
+    (float32 masks)."""
+    return 3 * batch * sum(prod(n.output_shape) for n in network.nodes
+                           if n.layer.type == "Dropout")
 
 
 @pytest.mark.parametrize("name, kwargs", [
@@ -49,10 +66,11 @@ def saved_by_autograd(torch, network, batch: int) -> int:
 def test_training_memory_is_what_autograd_saves(torch, name, kwargs):
     network = get_model(name, **kwargs)
     batch = 2
-    cpu_dropout = 3 * batch * sum(prod(n.output_shape) for n in network.nodes
-                                  if n.layer.type == "Dropout")
-    calc = summarize(network).memory(batch, "float32").training_saved + cpu_dropout
-    assert calc == saved_by_autograd(torch, network, batch)
+    memory = summarize(network).memory(batch, "float32")
+    assert memory.training_saved + cpu_dropout(network, batch) == \
+        saved_by_autograd(torch, network, batch)
+    if not any(".denselayer" in n.name for n in network.nodes):   # nothing to checkpoint
+        assert memory.training_checkpointed == memory.training_saved
 
 
 def test_inception_v3_within_a_hundredth_of_a_percent(torch):
@@ -62,3 +80,43 @@ def test_inception_v3_within_a_hundredth_of_a_percent(torch):
     calc = summarize(network).memory(2, "float32").training_saved
     measured = saved_by_autograd(torch, network, 2)
     assert abs(calc - measured) <= 1e-4 * measured
+
+
+def plain_dense_layers(torch, module):
+    """torchvision's DenseNet made the paper's DenseNet-C (no bottleneck): each dense layer's
+    conv1 becomes a 3x3 conv to k and its norm2, relu2, conv2 identities, so bn_function (the
+    part that memory_efficient checkpoints) is the whole layer."""
+    nn = torch.nn
+    for name, layer in module.named_modules():
+        if name.rsplit(".", 1)[-1].startswith("denselayer"):
+            k = layer.conv2.out_channels
+            layer.conv1 = nn.Conv2d(layer.conv1.in_channels, k, 3, 1, 1, bias=False)
+            layer.norm2 = layer.relu2 = layer.conv2 = nn.Identity()
+    return module
+
+
+@pytest.mark.parametrize("knobs", [
+    {},
+    {"growth_rate": 12, "block_config": (16, 16, 16), "num_init_features": 24},
+    {"growth_rate": 8, "block_config": (3, 4), "drop_rate": 0.2},
+    {"growth_rate": 8, "block_config": (3, 4, 2), "bottleneck": False},
+], ids=["densenet121", "three-blocks", "dropout", "no-bottleneck"])
+def test_checkpointed_dense_layers_are_what_autograd_saves(torch, knobs):
+    """torchvision's DenseNet keeps calc's training_saved, and with memory_efficient=True
+    exactly calc's training_checkpointed (Pleiss et al., arXiv 1707.06990, as torchvision
+    implements it with torch.utils.checkpoint)."""
+    torchvision = pytest.importorskip("torchvision")
+    shape, batch = (3, 64, 64), 2
+    network = get_model("densenet", input_shape=shape, **knobs)
+    memory = summarize(network).memory(batch, "float32")
+    extra = cpu_dropout(network, batch)
+    tv_knobs = {k: v for k, v in knobs.items() if k != "bottleneck"}
+    for efficient, expected in ((False, memory.training_saved),
+                                (True, memory.training_checkpointed)):
+        torch.manual_seed(0)
+        module = torchvision.models.DenseNet(memory_efficient=efficient, **tv_knobs)
+        if knobs.get("bottleneck") is False:
+            module = plain_dense_layers(torch, module)
+            assert sum(p.numel() for p in module.parameters()) == summarize(network).params
+        assert saved_by_module(torch, module, shape, batch) == expected + extra, efficient
+    assert memory.training_checkpointed < memory.training_saved

@@ -9,6 +9,8 @@ from calc import CalcError
 from calc.layers import (BatchNorm2d, Conv2d, ConvTranspose2d, Flatten, Linear, MaxPool2d,
                          AdaptiveAvgPool2d, ReLU)
 from calc.memory import memory, peak_live_elements
+from calc.models import get_model
+from calc.models.densenet import dense_block
 from calc.network import NetworkBuilder
 from calc.summary import summarize
 
@@ -96,6 +98,30 @@ def test_memory_model():
         memory(net, dtype="float13")
     with pytest.raises(CalcError, match="batch must be >= 1"):
         memory(net, batch=0)
+
+
+def test_checkpointed_dense_layers_by_hand():
+    """One dense block of three layers (k = 4, bn_size 2) on a 6-channel 4x4 map: with
+    torchvision's memory_efficient=True each layer no longer keeps its concatenated input
+    (saved by norm1), norm1's output (saved by conv1, relu1 running in place) and norm1's
+    mean and inverse deviation; the checkpoints of layers 2 and 3 keep the new maps of
+    layers 1 and 2. Without dense layers nothing changes."""
+    g = NetworkBuilder("block", (6, 4, 4))
+    net = g.build(dense_block(g, "denseblock1", g.input, 3, 4, 2, 0.0))
+    batch, hw = 2, 16
+    m = memory(net, batch=batch)
+    widths = (6, 10, 14)                           # the three layers' inputs
+    cats = (10 + 14) * hw                          # layers 2 and 3 concatenate
+    norms = sum(widths) * hw
+    statistics = 8 * sum(widths)
+    new_maps = 2 * 4 * hw                          # layers 1 and 2
+    assert m.training_checkpointed == \
+        m.training_saved - (cats + norms - new_maps) * batch * 4 - statistics
+    # what stays: the block input, conv1 outputs and norm2 outputs (2k each), two new maps
+    assert m.training_checkpointed == \
+        (6 * hw + 3 * (8 + 8) * hw + new_maps) * batch * 4 + 8 * 3 * 8
+    resnet = memory(get_model("resnet18"), batch=3)
+    assert resnet.training_checkpointed == resnet.training_saved
 
 
 @settings(max_examples=60, deadline=None)

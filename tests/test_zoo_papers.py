@@ -94,6 +94,87 @@ def test_cifar_resnet_bad_depth(name, words):
     assert all(w in str(err.value) for w in words)
 
 
+# --- He et al. 2016b, "Identity Mappings in Deep Residual Networks" (arXiv 1603.05027) ----------
+
+# Table 4 (CIFAR, "moderate data augmentation"), "# params": ResNet-164 1.7M, ResNet-1001 10.2M.
+PREACT_TABLE_4 = [("preact_resnet164", 18, "1.7"), ("preact_resnet1001", 111, "10.2")]
+
+
+def bn_affine(name):
+    """The batch norms' scale and shift parameters."""
+    return sum(2 * n.layer.num_features for n in get_model(name).nodes
+               if n.layer.type == "BatchNorm2d")
+
+
+@pytest.mark.parametrize("name, n, millions", PREACT_TABLE_4)
+def test_preact_resnet_params_table_4(name, n, millions):
+    """The printed counts leave the batch norms' affine parameters out; calc counts them
+    (every family does), and with them ResNet-1001 rounds to 10.3M, not the printed 10.2M."""
+    assert f"{(params(name) - bn_affine(name)) / 1e6:.1f}" == millions
+    assert f"{params(name) / 1e6:.1f}" == {"1.7": "1.7", "10.2": "10.3"}[millions]
+    assert (params(name), bn_affine(name)) == {"preact_resnet164": (1_703_258, 24_224),
+                                               "preact_resnet1001": (10_327_706, 149_216)}[name]
+
+
+@pytest.mark.parametrize("n", [1, 2, 18, 111])
+def test_preact_resnet_params_by_hand(n):
+    """Units BN-conv1x1-BN-conv3x3-BN-conv1x1 (no biases), a 1x1 projection in the first unit
+    of each stage, a BN before the head; stage outputs 64, 128, 256, inner width a quarter."""
+    def unit(cin, out, first):
+        mid = out // 4
+        return (2 * cin + cin * mid + 2 * mid + 9 * mid * mid + 2 * mid + mid * out
+                + (cin * out if first else 0))
+
+    def stage(cin, out):
+        return unit(cin, out, True) + (n - 1) * unit(out, out, False)
+
+    expected = (3 * 16 * 9 + stage(16, 64) + stage(64, 128) + stage(128, 256)
+                + 2 * 256 + 256 * 10 + 10)
+    assert params(f"preact_resnet_{9 * n + 2}") == expected
+
+
+@pytest.mark.parametrize("depth", [11, 56, 164])
+def test_preact_resnet_layout(depth):
+    """9n+2 weighted layers besides the three projections; stages end at 64x32x32,
+    128x16x16, 256x8x8; the stride sits on the first 1x1 conv; projections read the
+    pre-activated input, identities the raw one."""
+    net = get_model(f"preact_resnet_{depth}")
+    n = (depth - 2) // 9
+    projections = [node.name for node in net.nodes if node.name.endswith(".shortcut")]
+    assert projections == ["layer1.0.shortcut", "layer2.0.shortcut", "layer3.0.shortcut"]
+    assert weighted_layers(net) == depth + 3
+    s = shapes(net)
+    assert s[f"layer1.{n - 1}.add"] == (64, 32, 32)
+    assert s[f"layer2.{n - 1}.add"] == (128, 16, 16)
+    assert s[f"layer3.{n - 1}.add"] == (256, 8, 8)
+    assert net.node("layer2.0.conv1").layer.stride == (2, 2)
+    assert net.node("layer2.0.conv2").layer.stride == (1, 1)
+    assert net.node("layer2.0.shortcut").inputs == ("layer2.0.relu1",)
+    if n > 1:
+        assert net.node("layer2.1.add").inputs == ("layer2.1.conv3", "layer2.0.add")
+    assert [node.name for node in net.nodes][-5:] == ["bn", "relu", "avgpool", "flatten", "fc"]
+    assert net.output_shape == (10,)
+
+
+def test_preact_resnet_family_equals_presets():
+    for name, n, _ in PREACT_TABLE_4:
+        preset, member = get_model(name), get_model(f"preact_resnet_{9 * n + 2}")
+        assert member.name == f"preact_resnet_{9 * n + 2}" and preset.name == name
+        assert [(a.name, a.layer, a.output_shape) for a in preset.nodes] == \
+               [(b.name, b.layer, b.output_shape) for b in member.nodes]
+
+
+@pytest.mark.parametrize("name, kw, words", [
+    ("preact_resnet_1000", {}, ["depth", "9n+2", "1000"]),
+    ("preact_resnet", {"depth": 2}, ["depth", ">= 11"]),
+    ("preact_resnet164", {"depth": 1001}, ["depth is 164 in this model"]),
+])
+def test_preact_resnet_bad_depth(name, kw, words):
+    with pytest.raises(CalcError) as err:
+        get_model(name, **kw)
+    assert all(w in str(err.value) for w in words), str(err.value)
+
+
 # --- Zagoruyko & Komodakis 2016, "Wide Residual Networks" ----------------------------------------
 
 # Table 4 (CIFAR, ZCA preprocessing): depth, k, "# params" in millions.
@@ -245,6 +326,64 @@ def test_densenet_bad_input(name, kw, words):
     with pytest.raises(CalcError) as err:
         get_model(name, **kw)
     assert all(w in str(err.value) for w in words)
+
+
+# The ImageNet family (torchvision's layout): DenseNet-264 of Table 1, and section 3's B and C.
+
+def imagenet_densenet_by_hand(k, blocks, stem, bottleneck=True, theta=0.5, bn_size=4):
+    """Parameters: 7x7 stem conv and BN; per dense layer reading c channels BN + 1x1 conv to
+    bn_size * k + BN + 3x3 conv to k (or, without B, BN + 3x3 conv to k); per transition
+    reading m, BN + 1x1 conv to floor(theta * m); BN and a 1000-way FC layer."""
+    total, c = 3 * stem * 49 + 2 * stem, stem
+    for i, layers in enumerate(blocks):
+        for _ in range(layers):
+            inner = bn_size * k
+            total += (2 * c + c * inner + 2 * inner + 9 * inner * k if bottleneck
+                      else 2 * c + 9 * c * k)
+            c += k
+        if i < len(blocks) - 1:
+            out = int(theta * c)
+            total += 2 * c + c * out
+            c = out
+    return total + 2 * c + c * 1000 + 1000
+
+
+def test_densenet264_table_1():
+    """Table 1: k = 32, blocks of 6, 12, 64, 48, 56x56 to 7x7; the block outputs grow by
+    k per layer and the transitions halve them; 33,337,704 parameters (torchvision's DenseNet
+    class with these arguments, tests/test_family_oracle.py)."""
+    net = get_model("densenet264")
+    s = shapes(net)
+    assert [s[f"features.denseblock{b}.cat"] for b in (1, 2, 3, 4)] == \
+        [(64 + 6 * 32, 56, 56), (128 + 12 * 32, 28, 28), (256 + 64 * 32, 14, 14),
+         (1152 + 48 * 32, 7, 7)]
+    assert params("densenet264") == imagenet_densenet_by_hand(32, (6, 12, 64, 48), 64) \
+        == 33_337_704
+    assert weighted_layers(net) == 1 + 2 * (6 + 12 + 64 + 48) + 3 + 1 == 265
+
+
+@pytest.mark.parametrize("bottleneck, theta", [(True, 0.5), (True, 1.0), (False, 0.5),
+                                               (False, 1.0), (True, 0.3)])
+def test_imagenet_densenet_b_and_c_by_hand(bottleneck, theta):
+    """Section 3: DenseNet-BC, -B, -C and the plain DenseNet on the ImageNet layout."""
+    knobs = {"growth_rate": 12, "block_config": (3, 5, 2), "num_init_features": 24}
+    net = get_model("densenet", bottleneck=bottleneck, compression=theta, **knobs)
+    assert summarize(net).params == imagenet_densenet_by_hand(12, (3, 5, 2), 24, bottleneck,
+                                                              theta)
+    conv = net.node("features.denseblock2.denselayer5.conv1").layer
+    assert conv.kernel_size == ((1, 1) if bottleneck else (3, 3))
+    assert conv.out_channels == (48 if bottleneck else 12)
+    # floor(theta * m): 24 + 3 * 12 = 60 channels reach the first transition
+    assert net.node("features.transition1.conv").layer.out_channels == int(theta * 60)
+
+
+def test_imagenet_densenet_bad_compression():
+    with pytest.raises(CalcError, match="compression must be"):
+        get_model("densenet", compression=0)
+    with pytest.raises(CalcError, match="leaves no channel"):
+        get_model("densenet", compression=0.001)
+    with pytest.raises(CalcError, match="compression is 0.5 in this model"):
+        get_model("densenet121", compression=1.0)
 
 
 # --- Szegedy et al. 2015, "Going Deeper with Convolutions", Table 1 -----------------------------
@@ -417,9 +556,10 @@ def test_dcgan_bad_input(name, kw, words):
 
 # --- all families -------------------------------------------------------------------------------
 
-PAPER_MODELS = ["resnet20", "resnet1202", "wrn_16_8", "wrn_28_10", "wrn_40_4", "densenet_40_12",
-                "densenet_bc_100_12", "densenet_bc_250_24", "densenet_bc_190_40",
-                "googlenet_paper", "dcgan_example_generator", "dcgan_example_discriminator"]
+PAPER_MODELS = ["resnet20", "resnet1202", "preact_resnet164", "preact_resnet1001", "wrn_16_8",
+                "wrn_28_10", "wrn_40_4", "densenet_40_12", "densenet_bc_100_12",
+                "densenet_bc_250_24", "densenet_bc_190_40", "densenet264", "googlenet_paper",
+                "dcgan_example_generator", "dcgan_example_discriminator"]
 
 
 @pytest.mark.parametrize("name", PAPER_MODELS)
@@ -429,16 +569,16 @@ def test_presets_registered_and_aligned(name):
     assert summary.notes == ()   # every merge (add, concat) is aligned
 
 
-@pytest.mark.parametrize("name", ["resnet56", "wrn_16_4", "densenet_bc_100_12", "densenet_40_12",
-                                  "googlenet_paper"])
+@pytest.mark.parametrize("name", ["resnet56", "preact_resnet_56", "wrn_16_4", "densenet_bc_100_12",
+                                  "densenet_40_12", "googlenet_paper"])
 def test_input_shape_and_num_classes(name):
     net = get_model(name, input_shape=(1, 96, 96) if "google" not in name else (1, 256, 256),
                     num_classes=7)
     assert net.input_shape[0] == 1 and net.output_shape == (7,)
 
 
-@pytest.mark.parametrize("example", ["cifar_resnet_56", "wrn_28_10", "densenet_40_12",
-                                     "densenet_bc_100_12"])
+@pytest.mark.parametrize("example", ["cifar_resnet_56", "preact_resnet_164", "wrn_28_10",
+                                     "densenet_40_12", "densenet_bc_100_12"])
 def test_family_examples_build(example):
     [family] = family_of(example)
     assert family.example == example

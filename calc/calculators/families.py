@@ -94,9 +94,13 @@ CIFAR_RESNET = family_calculator(
 WRN = family_calculator(
     get_family("wrn"), "wrn", "Wide ResNet",
     "WRN-d-k of Zagoruyko & Komodakis: depth 6N + 4, widening factor k.")
+PREACT_RESNET = family_calculator(
+    get_family("preact_resnet"), "preact-resnet", "Pre-activation ResNet",
+    "He et al.'s pre-activation bottleneck ResNets for CIFAR, depth 9n + 2 (ResNet-164, "
+    "ResNet-1001).")
 CIFAR_DENSENET = family_calculator(
     get_family("cifar_densenet"), "cifar-densenet", "CIFAR DenseNet",
     "DenseNet and DenseNet-BC of Huang et al. for CIFAR, any depth and growth rate.")
 
 CALCULATORS = (ALEXNET, VGG, GOOGLENET, INCEPTION_V3, RESNET, DENSENET, CIFAR_RESNET, WRN,
-               CIFAR_DENSENET)
+               PREACT_RESNET, CIFAR_DENSENET)

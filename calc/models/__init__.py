@@ -17,6 +17,7 @@ from . import resnet  # noqa: E402,F401
 from . import densenet  # noqa: E402,F401
 from . import cifar_resnet  # noqa: E402,F401
 from . import wide_resnet  # noqa: E402,F401
+from . import preact_resnet  # noqa: E402,F401
 from . import cifar_densenet  # noqa: E402,F401
 from . import googlenet_paper  # noqa: E402,F401
 from . import dcgan  # noqa: E402,F401

@@ -114,6 +114,7 @@ _VGG = "Simonyan & Zisserman 2015, Table 3"
 _ILSVRC12 = "ILSVRC-2012 val"
 _WRN = "Zagoruyko & Komodakis 2016, mean/std table"
 _DN = "Huang et al. 2017, Table 2"
+_PRE = "He et al. 2016b (Identity Mappings), Table 4"
 PAPER_RESULTS = {
     "alexnet_paper": PaperResult(40.7, 18.2, _ILSVRC12,
                                  "Krizhevsky et al. 2012, Table 2", None, 1),
@@ -131,6 +132,9 @@ PAPER_RESULTS = {
     "resnet56": PaperResult(6.97, None, _C10, _HE, "0.85M"),
     "resnet110": PaperResult(6.43, None, _C10 + ", best of 5", _HE, "1.7M"),
     "resnet1202": PaperResult(7.93, None, _C10, _HE, "19.4M"),
+    # printed without the batch norms' scale and shift (calc.models.preact_resnet)
+    "preact_resnet164": PaperResult(5.46, None, _C10, _PRE, "1.7M"),
+    "preact_resnet1001": PaperResult(4.92, None, _C10, _PRE, "10.2M"),
     "wrn_40_4": PaperResult(4.53, None, _C10, _WRN, "8.9M"),
     "wrn_16_8": PaperResult(4.27, None, _C10, _WRN, "11.0M"),
     "wrn_28_10": PaperResult(4.00, None, _C10, _WRN, "36.5M"),
@@ -138,6 +142,8 @@ PAPER_RESULTS = {
     "densenet_bc_100_12": PaperResult(4.51, None, _C10, _DN, "0.8M"),
     "densenet_bc_250_24": PaperResult(3.62, None, _C10, _DN, "15.3M"),
     "densenet_bc_190_40": PaperResult(3.46, None, _C10, _DN, "25.6M"),
+    "densenet264": PaperResult(22.15, 6.12, _ILSVRC12 + ", single crop",
+                               "Huang et al. 2017, Table 3"),
 }
 
 

@@ -2,11 +2,11 @@
 
 Everything here is measured by calc at build time: torchvision's DenseNets (``densenet121``
 to ``densenet201``) and the family they belong to (``densenet``, which also builds the
-paper's DenseNet-264), the CIFAR DenseNets of Table 2 (``cifar_densenet``), ResNets for
-comparison, and a few networks built here that the papers discuss but no zoo holds: an
-ImageNet DenseNet without its bottleneck (B) or its compression (C), and a CIFAR DenseNet-BC
-laid out as torchvision lays out its DenseNets (the layout whose ``memory_efficient`` option
-is modelled by :func:`checkpointed_saved`).
+paper's DenseNet-264, ``densenet264``, and the ImageNet DenseNets without the bottleneck (B)
+or the compression (C)), the CIFAR DenseNets of Table 2 (``cifar_densenet``), ResNets for
+comparison, and one network built here that no zoo holds: a CIFAR DenseNet-BC laid out as
+torchvision lays out its DenseNets (the layout whose ``memory_efficient`` option calc counts
+as ``Memory.training_checkpointed``).
 
 The values the sources printed sit in the module-level constants below, each beside calc's
 exact value in the tables; tests/test_chapter_densenet.py checks them against calc with the
@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-from math import floor, prod
 
-from calc.layers import (AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d,
-                         ReLU)
-from calc.memory import DTYPE_BYTES
+from calc.layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU
 from calc.models import get_model
 from calc.models.densenet import dense_block, transition
-from calc.network import Network, NetworkBuilder, Tensor
+from calc.network import Network, NetworkBuilder
 from calc.render.numbers import nbytes
 from calc.summary import summarize
 
@@ -152,83 +149,6 @@ def layer_inputs(network: Network) -> list[dict]:
     return out
 
 
-def checkpointed_saved(network: Network, batch: int, dtype: str = "float32") -> int:
-    """Bytes autograd keeps for a torchvision-layout DenseNet built with
-    ``memory_efficient=True``.
-
-    torchvision then runs each dense layer's concatenation, norm1, relu1 and conv1 under
-    ``torch.utils.checkpoint``: their outputs are dropped after the forward pass and
-    recomputed in the backward pass. Against calc's ``training_saved`` this removes, per
-    dense layer, the concatenated input (which norm1 saved) and norm1's output (which the
-    in-place relu1 overwrote and saved), and norm1's two per-channel statistics; it adds the
-    layer's k new maps, which the checkpoints of the later layers of the block hold as their
-    inputs (nothing else keeps them otherwise: a concatenation saves nothing). The
-    tests hold the result equal to PyTorch's saved tensors.
-    """
-    width = DTYPE_BYTES[dtype]
-    layers = dense_layers(network)
-    if any("dropout" in leaves for leaves in layers.values()):
-        raise ValueError("checkpointed_saved models drop_rate = 0 only")
-    last = {}
-    for block, index in layers:
-        last[block] = max(last.get(block, 0), index)
-    dropped, kept, statistics = 0, 0, 0
-    for (block, index), leaves in layers.items():
-        if "cat" in leaves:
-            dropped += prod(leaves["cat"].output_shape)
-        dropped += prod(leaves["norm1"].output_shape)
-        statistics += 2 * 4 * leaves["norm1"].layer.num_features
-        if index < last[block]:
-            kept += prod(leaves["conv2"].output_shape)
-    saved = summarize(network).memory(batch, dtype).training_saved
-    return saved - (dropped - kept) * batch * width - statistics
-
-
-def variant(bottleneck: bool = True, compression: float = 0.5, growth_rate: int = 32,
-            block_config=(6, 12, 24, 16), num_init_features: int = 64,
-            input_shape=(3, 224, 224)) -> Network:
-    """An ImageNet DenseNet with or without B and C, in torchvision's layout.
-
-    ``bottleneck=True, compression=0.5`` is torchvision's DenseNet-BC (equal to calc's
-    ``densenet121`` for the defaults); without the bottleneck a dense layer is BN-ReLU-3x3
-    conv to k (the paper's basic H_l); ``compression`` is theta, the share of channels a
-    transition keeps (floor(theta * m), the paper's rule)."""
-    g = NetworkBuilder("densenet_variant", input_shape)
-    x = g.sequential("features", [
-        ("conv0", Conv2d(3, num_init_features, 7, 2, 3, bias=False)),
-        ("norm0", BatchNorm2d(num_init_features)), ("relu0", RELU),
-        ("pool0", MaxPool2d(3, 2, 1)),
-    ], g.input)
-    for index, num_layers in enumerate(block_config, start=1):
-        prefix = f"features.denseblock{index}"
-        if bottleneck:
-            x = dense_block(g, prefix, x, num_layers, growth_rate, 4, 0.0)
-        else:
-            x = _plain_block(g, prefix, x, num_layers, growth_rate)
-        if index < len(block_config):
-            x = transition(g, f"features.transition{index}", x, floor(compression * x.channels))
-    x = g.layer("features.norm5", BatchNorm2d(x.channels), x)
-    x = g.layer("relu", RELU, x)
-    x = g.layer("avgpool", AdaptiveAvgPool2d((1, 1)), x)
-    x = g.layer("flatten", Flatten(), x)
-    x = g.layer("classifier", Linear(x.shape[0], 1000), x)
-    return g.build(x)
-
-
-def _plain_block(g: NetworkBuilder, prefix: str, x: Tensor, num_layers: int,
-                 growth_rate: int) -> Tensor:
-    """Dense layers without the bottleneck: BN, ReLU, 3x3 conv to k on the concatenation."""
-    features = [x]
-    for index in range(1, num_layers + 1):
-        name = f"{prefix}.denselayer{index}"
-        inp = features[0] if len(features) == 1 else g.concat(f"{name}.cat", *features)
-        features.append(g.sequential(name, [
-            ("norm1", BatchNorm2d(inp.channels)), ("relu1", RELU),
-            ("conv1", Conv2d(inp.channels, growth_rate, 3, 1, 1, bias=False)),
-        ], inp))
-    return g.concat(f"{prefix}.cat", *features)
-
-
 def cifar_bc_torchvision_layout(depth: int = 100, growth_rate: int = 12) -> Network:
     """A CIFAR DenseNet-BC (depth 6n + 4) laid out as torchvision lays out its DenseNets, as
     Pleiss et al.'s PyTorch code does (gpleiss/efficient_densenet_pytorch, small_inputs):
@@ -269,7 +189,7 @@ def memory_counts(which: str) -> dict:
     return {"name": which, "batch": batch, "input": s.input, "params": s.params,
             "weights": m.weights, "naive": m.training_activations,
             "shared": m.training_shared_concat, "saved": m.training_saved,
-            "checkpointed": checkpointed_saved(network, batch) if dense else None}
+            "checkpointed": m.training_checkpointed if dense else None}
 
 
 def depth_sweep(batch: int = IMAGENET_BATCH, lengths=tuple(range(8, 97, 8))) -> list[dict]:
@@ -281,7 +201,7 @@ def depth_sweep(batch: int = IMAGENET_BATCH, lengths=tuple(range(8, 97, 8))) -> 
         m = summarize(network).memory(batch, "float32")
         out.append({"layers": named_depth(config), "block3": n,
                     "naive": m.training_activations, "shared": m.training_shared_concat,
-                    "saved": m.training_saved, "checkpointed": checkpointed_saved(network, batch)})
+                    "saved": m.training_saved, "checkpointed": m.training_checkpointed})
     return out
 
 
@@ -399,7 +319,7 @@ def bc_variants() -> list[dict]:
                         ("DenseNet-B (no compression)", True, 1.0),
                         ("DenseNet-C (no bottleneck)", False, 0.5),
                         ("DenseNet (neither)", False, 1.0)):
-        net = variant(bottleneck=b, compression=c)
+        net = get_model("densenet", bottleneck=b, compression=c)
         s = summarize(net)
         m = s.memory(IMAGENET_BATCH, "float32")
         out.append({"label": label, "bottleneck": b, "compression": c, "params": s.params,
@@ -706,8 +626,8 @@ def memory_table() -> Table:
          "same without the concatenations' outputs, as when every concatenation is written "
          "into one shared buffer (training_shared_concat). PyTorch: what autograd keeps for "
          "torchvision's layout, held equal to PyTorch in calc's tests (training_saved). "
-         "Checkpointed: torchvision's memory_efficient=True, derived here from calc's nodes and "
-         "held equal to PyTorch in this chapter's tests."),
+         "Checkpointed: torchvision's memory_efficient=True, also held equal to PyTorch in "
+         "calc's tests (training_checkpointed); ResNet-50 has no dense layer to checkpoint."),
         ("The CIFAR rows are laid out as torchvision lays out its DenseNets (Pleiss et al.'s "
          "PyTorch code does the same), which has the same parameters and the same activations "
          "as calc's densenet_bc_100_12 and densenet_bc_190_40. Weights, their gradients and "

@@ -372,22 +372,25 @@ def batch_norm_table() -> Table:
     rows = []
     for base in ("vgg11", "vgg13", "vgg16", "vgg19"):
         plain, bn = _summary(base), _summary(f"{base}_bn")
-        train_plain = plain.memory(1).training_activations
-        train_bn = bn.memory(1).training_activations
+        train_plain = plain.memory(1).training_saved
+        train_bn = bn.memory(1).training_saved
         rows.append((base, plain.params, bn.params - plain.params, bn.buffers,
                      "same" if bn.macs == plain.macs else si(bn.macs),
                      nbytes(train_bn - train_plain),
                      f"{TORCHVISION_ACC1[base]:.3f}", f"{TORCHVISION_ACC1[base + '_bn']:.3f}"))
     return Table(
-        ("model", "params", "BN adds params", "BN buffers", "MACs", ("BN adds to training "
-         "activations (1 image, float32)"), "acc@1 (torchvision)", "acc@1 with BN"),
+        ("model", "params", "BN adds params", "BN buffers", "MACs", ("BN adds to what "
+         "autograd keeps (1 image, float32)"), "acc@1 (torchvision)", "acc@1 with BN"),
         tuple(rows),
         "torchvision's VGG with and without batch normalisation (calc at 224x224; accuracies "
         "as torchvision's weights metadata prints them, ImageNet-1K top-1, %).",
         (("Each BatchNorm2d(C) adds 2C parameters (scale and shift) and 2C + 1 buffers "
           "(running mean and variance, and a batch counter)."),
          ("calc counts no MACs for batch normalisation, as torchvision's figures do not; at "
-          "inference it can be folded into the convolution before it.")))
+          "inference it can be folded into the convolution before it."),
+         ("What autograd keeps is calc's training_saved: each BatchNorm2d keeps its input "
+          "and its per-channel mean and inverse deviation, and the in-place ReLU after it "
+          "the normalised map.")))
 
 
 # --- Figures ------------------------------------------------------------------------------
@@ -554,21 +557,27 @@ def training_memory(model: str = "vgg16", batch: int = 64, dtype: str = "float32
            label=f"max-pool argmax, int64 (PyTorch): {nbytes(sum(indices) * mib)}")
     bottoms = [a + b for a, b in zip(once, indices)]
     ax.bar(x, extra, bottom=bottoms, color=plot.OKABE_ITO[2], alpha=0.45,
-           label=f"ReLU, dropout, reshape outputs again (calc's bound): {nbytes(sum(extra) * mib)}")
+           label=f"ReLU, dropout, reshape outputs kept apart: {nbytes(sum(extra) * mib)}")
     ax.set_xticks(x, [g["label"] for g in groups], rotation=60, ha="right")
     ax.set_ylabel(f"MiB at batch {batch}, {dtype}")
     ax.legend(fontsize=8.5, loc="upper right", borderaxespad=0.2)
     ax.grid(axis="y")
     first_block = sum(o + e for g, o, e in zip(groups, once, extra)
                       if g["label"] in ("input", "conv1_1", "conv1_2"))
+    first_once = sum(o for g, o in zip(groups, once)
+                     if g["label"] in ("input", "conv1_1", "conv1_2"))
     alt = (f"Bar chart of {model}'s activation memory per layer for training at batch {batch} "
-           f"in {dtype}. Each output kept once totals {nbytes(total_once)}; calc's bound, which "
-           f"also keeps every ReLU and dropout output, is {nbytes(m.training_activations)}. "
-           f"The input and the two 224x224 convolutions alone take {nbytes(first_block * mib)}, "
-           f"{100 * first_block * mib / m.training_activations:.0f}% of the bound; the FC "
-           "layers take almost nothing.")
+           f"in {dtype}. Each output kept once totals {nbytes(total_once)}; with the max "
+           f"pools' int64 indices and the classifier's dropout outputs and masks, PyTorch keeps "
+           f"{nbytes(m.training_saved)} (calc's training_saved). Keeping every ReLU and "
+           f"dropout output apart as well would take {nbytes(m.training_activations)}. The "
+           f"input and the two 224x224 convolutions take {nbytes(first_once * mib)} of what "
+           f"PyTorch keeps, {100 * first_once * mib / m.training_saved:.0f}%, and "
+           f"{nbytes(first_block * mib)} of the larger count; the FC layers take almost "
+           "nothing.")
     return Figure(plot.svg(fig, f"{model}-training-memory-{batch}-{dtype}",
                            f"{model}: activation memory for training", alt), alt,
                   f"{model} at 224x224, batch {batch}, {dtype}: the activations kept for the "
-                  "backward pass, layer by layer, by calc. The weights take "
+                  f"backward pass, layer by layer, by calc; PyTorch keeps "
+                  f"{nbytes(m.training_saved)} in all. The weights take "
                   f"{nbytes(m.weights)} whatever the batch.")

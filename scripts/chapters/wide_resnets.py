@@ -10,16 +10,17 @@ Sources:
   paper"): Tables 1-6 and 8, Section 2, Figure 4;
 * He, Zhang, Ren & Sun, "Identity Mappings in Deep Residual Networks", ECCV 2016, arXiv
   1603.05027: the pre-activation bottleneck ResNet-164 and ResNet-1001, as the Torch code
-  in the WRN authors' repository builds them (models/resnet-pre-act.lua);
+  in the WRN authors' repository builds them (models/resnet-pre-act.lua), calc's
+  ``preact_resnet164`` and ``preact_resnet1001`` (calc.models.preact_resnet);
 * Xie et al., "Aggregated Residual Transformations for Deep Neural Networks" (ResNeXt),
   CVPR 2017, arXiv 1611.05431, Table 4;
 * Tan & Le, "EfficientNet", ICML 2019, arXiv 1905.11946, Section 3.3 and STEP 1 of Section 4;
 * torchvision's weights metadata (checked in the torch tier of the tests).
 
-Two kinds of network are not in calc's zoo and are built here from calc's layers: the
-pre-activation bottleneck ResNets (:func:`preact_resnet`) and WRNs whose blocks hold other
-kernel sizes than two 3x3 convolutions (:func:`wrn_blocks`, the paper's B(M)). The torch
-tier of the tests holds both against networks written directly in PyTorch.
+One kind of network is not in calc's zoo and is built here from calc's layers: WRNs whose
+blocks hold other kernel sizes than two 3x3 convolutions (:func:`wrn_blocks`, the paper's
+B(M)). The torch tier of the tests holds it, and calc's pre-activation ResNets, against
+networks written directly in PyTorch.
 """
 
 from __future__ import annotations
@@ -151,42 +152,6 @@ EFFICIENTNET = (1.2, 1.1, 1.15)
 
 # --- Networks built here ------------------------------------------------------------------
 
-def preact_resnet(depth: int = 1001, num_classes: int = 10) -> Network:
-    """He et al.'s pre-activation bottleneck ResNet for CIFAR, depth 9n + 2 (164, 1001).
-
-    As models/resnet-pre-act.lua builds it: a 3x3 conv to 16 channels, then three stages of
-    n bottleneck units with outputs of 64, 128 and 256 channels on 32x32, 16x16 and 8x8 maps,
-    each unit BN-ReLU-conv1x1 (a quarter of the output width, the stage's stride),
-    BN-ReLU-conv3x3, BN-ReLU-conv1x1 (the output width), plus the input; the first unit of a
-    stage projects its pre-activated input with a strided 1x1 conv. Then BN-ReLU, global
-    average pooling and a linear layer. No conv has a bias.
-    """
-    n, rest = divmod(depth - 2, 9)
-    if rest or n < 1:
-        raise ValueError(f"depth must be 9n + 2 (164, 1001, ...), got {depth}")
-    g = NetworkBuilder(f"preact_resnet{depth}", (3, 32, 32))
-    x = g.layer("conv1", Conv2d(3, 16, 3, 1, 1, bias=False), g.input)
-    for stage, (out, stride) in enumerate(((64, 1), (128, 2), (256, 2)), start=1):
-        mid = out // 4
-        for index in range(n):
-            p, s = f"layer{stage}.{index}", stride if index == 0 else 1
-            pre = g.sequential(p, [("bn1", BatchNorm2d(x.channels)), ("relu1", RELU)], x)
-            y = g.sequential(p, [
-                ("conv1", Conv2d(x.channels, mid, 1, s, 0, bias=False)),
-                ("bn2", BatchNorm2d(mid)), ("relu2", RELU),
-                ("conv2", Conv2d(mid, mid, 3, 1, 1, bias=False)),
-                ("bn3", BatchNorm2d(mid)), ("relu3", RELU),
-                ("conv3", Conv2d(mid, out, 1, 1, 0, bias=False))], pre)
-            shortcut = x
-            if s != 1 or x.channels != out:
-                shortcut = g.layer(f"{p}.shortcut", Conv2d(x.channels, out, 1, s, 0, bias=False),
-                                   pre)
-            x = g.add(f"{p}.add", y, shortcut)
-    x = g.sequential("", [("bn", BatchNorm2d(x.channels)), ("relu", RELU),
-                          ("avgpool", AdaptiveAvgPool2d((1, 1))), ("flatten", Flatten())], x)
-    return g.build(g.layer("fc", Linear(x.channels, num_classes), x))
-
-
 def wrn_blocks(kernels=(3, 3), blocks: int = 4, widen_factor: int = 10,
                num_classes: int = 10) -> Network:
     """A WRN whose blocks are B(``kernels``): ``blocks`` per group, widths 16k, 32k, 64k.
@@ -221,11 +186,8 @@ def wrn_blocks(kernels=(3, 3), blocks: int = 4, widen_factor: int = 10,
 
 @functools.cache
 def measured(name: str, knobs: tuple = ()):
-    """The summary of a zoo model or of a network built here (``preact_resnet164``,
-    ``preact_resnet1001``); ``knobs`` as sorted (key, value) pairs. Cached: the build asks
-    for the same networks many times."""
-    if name.startswith("preact_resnet"):
-        return summarize(preact_resnet(int(name[len("preact_resnet"):])))
+    """The summary of a zoo model (``wrn_28_10``, ``preact_resnet1001``); ``knobs`` as sorted
+    (key, value) pairs. Cached: the build asks for the same networks many times."""
     return summarize(get_model(name, **dict(knobs)))
 
 
@@ -426,7 +388,7 @@ def table_3_table() -> Table:
 
 @table("wrn-table-5")
 def table_5() -> Table:
-    """Table 5's parameter column against calc (pre-activation ResNets built here)."""
+    """Table 5's parameter column against calc."""
     rows = []
     for method, dk, params, c10, c100, name in TABLE_5:
         s = s_(name)
@@ -450,8 +412,8 @@ def table_5() -> Table:
           f"{grouped(r1202.params)}: a slip in the WRN paper, since 10.2M is ResNet-1001's "
           "count."),
          ("ResNet-164 and ResNet-1001 are the pre-activation bottleneck networks of He et al. "
-          "(2016), built here from calc's layers. For ResNet-1001 calc counts "
-          f"{grouped(p1001.params)}, which rounds to {millions(p1001.params)}M; without the "
+          "(2016), calc's preact_resnet164 and preact_resnet1001. For ResNet-1001 calc "
+          f"counts {grouped(p1001.params)}, which rounds to {millions(p1001.params)}M; without the "
           f"{grouped(bn_params(p1001))} scale and shift parameters of its batch norms it "
           f"would be {grouped(p1001.params - bn_params(p1001))}, the printed "
           f"{millions(p1001.params - bn_params(p1001))}M. The WRN counts include them "
@@ -776,7 +738,7 @@ def layers_figure(wide: str = "wrn_40_4", thin: str = "preact_resnet1001") -> Fi
     return Figure(plot.svg(fig, f"wrn-layers-{wide}-{thin}", "Conv layers, wide and thin",
                            alt), alt,
                   f"The convolutions of {lw} and of {lt} (He et al.'s pre-activation "
-                  "bottleneck network, built here from calc's layers), per 32x32 image: how "
+                  "bottleneck network, calc's preact_resnet1001), per 32x32 image: how "
                   "many layers of each cost (left), and the work done layer after layer "
                   "(right). About the same work, in a few large layers or in many small ones.")
 

@@ -1,14 +1,17 @@
 """``{{= EXPR }}``: a number in the prose, computed by calc at build time.
 
 ``EXPR`` is one Python expression evaluated in a namespace holding every public
-function of :mod:`calc.arithmetic`, ``get_model`` and ``list_models``,
-``summarize`` and the formatters ``grouped``, ``si``, ``nbytes``, ``shape``,
-``pair``, plus ``row(model, node, **kw)``, one row of a zoo model's summary,
-``check(network)`` (the design checks' findings), and a few
+function of :mod:`calc.arithmetic`, ``get_model`` and ``list_models`` (every zoo preset,
+family and family member), ``summarize`` and the formatters ``grouped``, ``si``,
+``nbytes``, ``shape``, ``pair``, plus ``row(model, node, **kw)``, one row of a zoo model's
+summary, ``check(network)`` (the design checks' findings), the generator designer's
+``plan_sizes(height, width)`` and ``design(latent, output, channels=None)``
+(:mod:`calc.generator`), ``transpose_taps(size, kernel_size, ...)`` (the taps per output
+of a transposed convolution, :mod:`calc.coverage`), and a few
 pure builtins (``sum``, ``len``, ``round``, ``min``, ``max``, ...); no other builtin
-(``__import__``, ``open``, ``getattr``) is reachable. ``get_model`` and ``summarize`` are
-memoised for the build: a page that asks for one model's numbers ten times builds and
-summarises it once.
+(``__import__``, ``open``, ``getattr``) is reachable. ``get_model``, ``summarize`` and
+``design`` are memoised for the build: a page that asks for one model's numbers ten times
+builds and summarises it once.
 ``str()`` of the result replaces the shortcode, e.g.
 ``{{= si(summarize(get_model("resnet50")).macs) }}MACs`` -> ``4.089 GMACs``,
 ``{{= row("vgg16", "features.2").macs }}`` -> ``1849688064``.
@@ -53,6 +56,17 @@ def get_model(name, **kwargs):
     return _model(name, tuple(sorted((k, _key(v)) for k, v in kwargs.items())))
 
 
+@functools.cache
+def _design(latent, output: tuple, channels):
+    from calc.generator import design as plan
+    return plan(latent, output, channels)
+
+
+def design(latent, output, channels=None):
+    """calc.generator.design, memoised: the same arguments give the same Design object."""
+    return _design(_key(latent), _key(output), None if channels is None else _key(channels))
+
+
 _SUMMARIES: dict = {}
 
 
@@ -71,6 +85,8 @@ def namespace() -> dict:
 
     from calc import arithmetic
     from calc.checks import check
+    from calc.coverage import transpose_taps
+    from calc.generator import plan_sizes
     from calc.models import list_models
     from calc.render.numbers import grouped, nbytes, pair, shape, si
 
@@ -79,7 +95,8 @@ def namespace() -> dict:
           and obj.__module__ == arithmetic.__name__}
     ns.update(get_model=get_model, list_models=list_models, summarize=summarize,
               grouped=grouped, si=si, nbytes=nbytes, shape=shape, pair=pair, row=row,
-              check=check)
+              check=check, plan_sizes=plan_sizes, design=design,
+              transpose_taps=transpose_taps)
     ns["__builtins__"] = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
     return ns
 
