@@ -74,9 +74,13 @@ def calculator_html(calculator, values: dict, result: str, instance: int = 1) ->
         inputs.append(field_html(f, uid, values[f.name]))
     description = (f'<p class="calc-description">{html.escape(calculator.description)}</p>'
                    if calculator.description else "")
+    # id: a link can point at the calculator (#calc-vgg, #calc-vgg-2 for a page's second),
+    # named as calc.js names its state in the query string.
     # data-search-exclude: numbers and forms would bloat the search index every reader loads
-    return (f'<div class="calc" data-calc="{html.escape(calculator.id)}" '
-            f'data-calc-state="static" data-search-exclude>'
+    anchor = calculator.id if instance == 1 else uid
+    return (f'<div class="calc" id="calc-{html.escape(anchor)}" '
+            f'data-calc="{html.escape(calculator.id)}" data-calc-state="static" '
+            f'data-search-exclude>'
             f'<form class="calc-form" novalidate><fieldset><legend>'
             f"{html.escape(calculator.title)}</legend>{description}{''.join(inputs)}"
             f"</fieldset></form>"

@@ -14,7 +14,8 @@ At build time (``mkdocs build`` and every ``mkdocs serve`` rebuild) this hook
   start-up, silently;
 - writes the URLs into every page as ``<script type="application/json"
   id="calc-runtime">``, relative to the folder of calc.js, which resolves them
-  against its own URL: the site works under any sub-path.
+  against its own URL: the site works under any sub-path; and loads calc.js after
+  it, async, from the ``<head>``.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ import subprocess
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 
@@ -217,21 +220,27 @@ def on_files(files, config, **kwargs):
     return files
 
 
-def _with_manifest(html: str, where: str) -> str:
+def _with_manifest(html: str, where: str, calc_js: str) -> str:
+    """The manifest, then calc.js, loaded async from the <head>: it runs while a long page is
+    still parsed, so a calculator parsed near the viewport starts the runtime at once."""
     head_end = html.find("</head>")
     if head_end < 0:
         raise PluginError(f"runtime hook: {where} has no </head>")
-    return html[:head_end] + _State.manifest_tag + html[head_end:]
+    script = f'<script type="module" async src="{calc_js}"></script>'
+    return html[:head_end] + _State.manifest_tag + script + html[head_end:]
 
 
 def on_post_page(output, page, config, **kwargs):
-    return _with_manifest(output, page.file.src_uri)
+    calc_js = get_relative_url(f"{JS_DIR}/calc.js", page.url)
+    return _with_manifest(output, page.file.src_uri, calc_js)
 
 
 def on_post_template(output_content, template_name, config, **kwargs):
-    # 404.html is a template, not a page; a visit can start there.
+    # 404.html is a template, not a page; a visit can start there, at any depth: by the
+    # absolute path MkDocs gives its other links.
     if template_name == "404.html":
-        return _with_manifest(output_content, template_name)
+        base = urlsplit(config.site_url or "/").path.rstrip("/")
+        return _with_manifest(output_content, template_name, f"{base}/{JS_DIR}/calc.js")
     return output_content
 
 

@@ -1,4 +1,4 @@
-// Live calculators and math typesetting for every page.
+// Live calculators for every page.
 //
 // Each calculator is a `[data-calc="<id>"]` root holding `.calc-form`, `.calc-output`
 // and `.calc-status`, pre-rendered at build time. This module mounts the roots on
@@ -15,7 +15,7 @@
 const STARTUP_TIMEOUT_MS = 20_000; // Pyodide is ~6 MB compressed: allow a slow link
 const REQUEST_TIMEOUT_MS = 10_000; // a runaway calculation: stop the worker, start afresh
 
-let runtime = null;   // URLs of the worker, Pyodide, its stdlib zip, the calc zip and KaTeX
+let runtime = null;   // URLs of the worker, Pyodide, its stdlib zip and the calc zip
 let worker = null;   // {thread, ready, pending, stop}: survives instant navigation
 let failure = null;  // why the runtime could not start; kept for the rest of the visit
 let lastSeq = 0;
@@ -40,6 +40,7 @@ function startWorker() {
   }
   let thread;
   try {
+    performance.mark("calc:worker-start");   // for scripts/measure_site.py
     thread = new Worker(runtime.worker, { type: "module" });
   } catch (error) { // e.g. a Content-Security-Policy that forbids workers
     failure = error.message;
@@ -61,6 +62,7 @@ function startWorker() {
     thread.onmessage = ({ data }) => {
       if (data.type === "ready") {
         clearTimeout(timer);
+        performance.mark("calc:worker-ready");
         resolve();
       } else if (data.type === "failed") {
         clearTimeout(timer);
@@ -449,5 +451,40 @@ function mountPage() {
   if (roots.length) mountOnIntent(roots, keys);
 }
 
-if (window.document$) window.document$.subscribe(mountPage);
-else mountPage();
+// This module loads async from the <head> (scripts/hooks/runtime.py), so it runs while the
+// page is still being parsed: a calculator parsed near the viewport starts the runtime then,
+// not after the rest of a long page and mkdocs-material's start-up (hundreds of ms there).
+// The calculators themselves mount once the page is parsed, on material's document$.
+function intentWhileParsing() {
+  runtime ??= readRuntime();
+  if (!runtime || !window.IntersectionObserver || navigator.connection?.saveData) return;
+  const seen = new WeakSet();
+  const near = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      stop();
+      startWorker();
+    }
+  }, { rootMargin: "100% 0px" });
+  const watch = () => {
+    for (const root of document.querySelectorAll("[data-calc]")) {
+      if (!seen.has(root)) { seen.add(root); near.observe(root); }
+    }
+  };
+  const parsed = new MutationObserver(watch);
+  const stop = () => { parsed.disconnect(); near.disconnect(); };
+  watch();
+  parsed.observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", stop, { once: true });   // mountOnIntent's turn
+}
+
+function mountWhenParsed() {
+  if (window.document$) window.document$.subscribe(mountPage);
+  else mountPage();
+}
+
+if (document.readyState === "loading") {
+  intentWhileParsing();
+  document.addEventListener("DOMContentLoaded", mountWhenParsed, { once: true });
+} else {
+  mountWhenParsed();
+}
