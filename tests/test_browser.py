@@ -133,8 +133,9 @@ def expected_html(page, root) -> str:
     return page.evaluate(AS_PARSED_JS, calc.web.run(root.get_attribute("data-calc"), json.dumps(raw)))
 
 
-def wait_output(page, root, expected: str):
-    """Wait until the root's output is ``expected`` with no update in flight; assert it."""
+def wait_output(page, root, expected: str, status: str = ""):
+    """Wait until the root's output is ``expected`` with no update in flight; assert it, and
+    that the root's status line reads ``status``."""
     handle = root.element_handle()
     try:
         page.wait_for_function(
@@ -145,7 +146,7 @@ def wait_output(page, root, expected: str):
     except Exception:
         pass  # the assertion below shows the difference
     assert output_html(root) == expected
-    assert root.locator(".calc-status").text_content() == ""
+    assert root.locator(".calc-status").text_content() == status
 
 
 def set_raw(field_locator, value: str):
@@ -244,8 +245,9 @@ def test_instant_navigation_mounts_calculators_without_reloading_pyodide(visit, 
     changed = expected_html(page, root)
     wait_output(page, root, changed)
 
-    navigate_by_nav_link(page, built_site, OTHER_PAGE)
+    navigate_by_nav_link(page, built_site, OTHER_PAGE)   # at once: no wait for the link
     assert roots(page).count() == 0
+    assert "conv-output." not in page.url   # the chapter's state stays in the chapter's entry
     page.go_back()  # the history entry holds the changed state in its query string
     page.wait_for_function("title => document.title === title",
                            arg=page_title(built_site, CHAPTER))
@@ -293,6 +295,8 @@ def test_a_shared_link_restores_the_state(visit, browser):
     conv2.get_by_label("Groups").fill("4")
     for root in (conv, pool, inverse, conv2):
         wait_output(page, root, expected_html(page, root))
+    page.wait_for_function("() => new URLSearchParams(location.search)"
+                           ".get('conv-output-2.groups') === '4'")   # written once typing pauses
     state = _snapshot(page)
     url = page.url
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
@@ -342,10 +346,13 @@ def test_a_hostile_link_is_shown_as_text(visit):
                                     "inverse-solver.kind": HOSTILE_HTML})
     page = visit.open(f"{CHAPTER}?{query}")
     wait_live(page)
-    for i in (0, 4):
+    for i, field in ((0, "size"), (4, "kind")):
         root = roots(page).nth(i)
-        wait_output(page, root, expected_html(page, root))
-        assert root.locator(".calc-output").get_by_role("alert").count() == 1
+        # the link's value is named, as text, and the page's own is used
+        wait_output(page, root, expected_html(page, root),
+                    status=f'The link\'s {field} "{HOSTILE_HTML}" is not a value this field '
+                           "can hold; the page's own is used.")
+        assert root.locator(".calc-output").get_by_role("alert").count() == 0
     assert page.locator('img[src="x"]').count() == 0
     assert visit.dialogs == []
     assert visit.console_errors == []

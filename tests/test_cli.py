@@ -254,3 +254,29 @@ def test_export_text_reads_back_and_pytorch_is_python(capsys, tmp_path):
     assert "class GoogLeNet(nn.Module):" in code_out
     code, out, err = run(capsys, "export", "resnet18", "--to", "pytorch", "--class-name", "1x")
     assert code == 2 and "--class-name must be a Python identifier" in err
+
+
+def _readme_commands():
+    """Every ``python -m calc ...`` line of the README's command-line block."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    return [line.split("#")[0].split()[3:] for line in readme.splitlines()
+            if line.startswith("python -m calc ")]
+
+
+@pytest.mark.parametrize("argv", _readme_commands(), ids=" ".join)
+def test_the_readmes_commands_run(capsys, tmp_path, monkeypatch, argv):
+    """The README's samples, as a reader types them (net.txt: one of the chapter's designs)."""
+    from pathlib import Path
+    monkeypatch.chdir(tmp_path)
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "fixed-64.txt"
+    (tmp_path / "net.txt").write_text(example.read_text())
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and out.strip(), argv
+    assert all(line.startswith("warning: ") for line in err.splitlines()), err
+
+
+def test_the_readme_shows_every_command():
+    shown = {argv[0] for argv in _readme_commands()}
+    assert len(_readme_commands()) >= 10
+    assert {"conv", "summary", "export", "generator", "models", "solve"} <= shown

@@ -193,43 +193,74 @@ function restore(form, key) {
 
 // The query string holds the values that differ from the page's own. Saves apply in order
 // (compression is asynchronous); a value too long for a link is left out, and said so.
+// A save writes only to the history entry of the page it was made on: a reader who has
+// moved on (instant navigation) has another entry, which is not the calculator's.
 let saves = Promise.resolve();
+let savesInFlight = 0;
 const SAVE_DELAY_MS = 400;   // Safari throws after 100 replaceState calls in 30 s
-const saveTimers = new Map();
+const saveTimers = new Map();   // key -> {timer, run}
 function saveSoon(form, key, status) {
-  clearTimeout(saveTimers.get(key));
-  saveTimers.set(key, setTimeout(() => save(form, key, status), SAVE_DELAY_MS));
+  clearTimeout(saveTimers.get(key)?.timer);
+  const run = () => { saveTimers.delete(key); save(form, key, status); };
+  saveTimers.set(key, { timer: setTimeout(run, SAVE_DELAY_MS), run });
+}
+
+// Before the reader leaves (a link, instant or not; the page hidden), the pending saves now.
+function flushSaves() {
+  for (const { timer, run } of [...saveTimers.values()]) {
+    clearTimeout(timer);
+    run();
+  }
+}
+window.addEventListener("click", (event) => {
+  if (event.target.closest?.("a[href]")) flushSaves();
+}, true);   // capture: before mkdocs-material's instant navigation takes the click
+window.addEventListener("pagehide", flushSaves);
+
+function writeLink(page, key, entries, status) {
+  if (location.pathname !== page) return;
+  const url = new URL(location.href);
+  let dropped = null;
+  for (const [name, packed] of entries) {
+    const param = `${key}.${name}`;
+    if (packed === undefined) url.searchParams.delete(param);   // the page's own value
+    else if (packed === null || packed.length > MAX_LINK_VALUE) {
+      url.searchParams.delete(param);
+      dropped = name;
+    } else url.searchParams.set(param, packed);
+  }
+  try {
+    history.replaceState(history.state, "", url);
+  } catch (error) {   // a browser's rate limit: the link is stale, the result is not
+    if (status) status.textContent = `This page's link could not be updated: ${error.message}.`;
+    return;
+  }
+  if (dropped && status) {
+    status.textContent = `The ${dropped} is too long to keep in this page's link; ` +
+      "download it to share it.";
+  }
 }
 
 function save(form, key, status) {
+  const page = location.pathname;
   const pairs = [...form.elements].filter((el) => el.name)
-    .map((el) => [el.name, valueOf(el), valueOf(el, true)]);
+    .map((el) => [el.name, String(valueOf(el)), String(valueOf(el, true))]);
+  const short = (value) => value.length <= LONG_VALUE || !window.CompressionStream;
+  if (!savesInFlight && pairs.every(([, value, initial]) => value === initial || short(value))) {
+    // nothing to compress: written at once, so that a click right after keeps it
+    writeLink(page, key, pairs.map(([name, value, initial]) =>
+      [name, value === initial ? undefined : value]), status);
+    return;
+  }
+  savesInFlight += 1;
   saves = saves.then(async () => {
-    const url = new URL(location.href);
-    let dropped = null;
+    const entries = [];
     for (const [name, value, initial] of pairs) {
-      const param = `${key}.${name}`;
-      if (value === initial) {
-        url.searchParams.delete(param);
-        continue;
-      }
-      const packed = await packValue(String(value)).catch(() => null);
-      if (packed === null || packed.length > MAX_LINK_VALUE) {
-        url.searchParams.delete(param);
-        dropped = name;
-      } else url.searchParams.set(param, packed);
+      entries.push([name, value === initial ? undefined
+        : await packValue(value).catch(() => null)]);
     }
-    try {
-      history.replaceState(history.state, "", url);
-    } catch (error) {   // a browser's rate limit: the link is stale, the result is not
-      if (status) status.textContent = `This page's link could not be updated: ${error.message}.`;
-      return;
-    }
-    if (dropped && status) {
-      status.textContent = `The ${dropped} is too long to keep in this page's link; ` +
-        "download it to share it.";
-    }
-  });
+    writeLink(page, key, entries, status);
+  }).catch(() => {}).finally(() => { savesInFlight -= 1; });
 }
 
 // After the worker's HTML is in place: copy each <template data-calc-fill="field"> into that
