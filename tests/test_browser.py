@@ -535,6 +535,12 @@ FAMILY_CHANGES = {
     "googlenet": lambda root: root.locator('input[name="aux_logits"]').click(),
     "inception-v3": lambda root: root.locator('input[name="size"]').fill("320"),
     "inception-module": lambda root: root.locator('input[name="ch5x5"]').fill("64"),
+    "resnet": lambda root: root.locator('select[name="shortcut"]').select_option("D"),
+    "cifar-resnet": lambda root: root.locator('input[name="depth"]').fill("110"),
+    "preact-resnet": lambda root: root.locator('input[name="depth"]').fill("173"),   # 9n+2
+    "wrn": lambda root: root.locator('input[name="widen_factor"]').fill("4"),
+    "densenet": lambda root: root.locator('input[name="growth_rate"]').fill("48"),
+    "cifar-densenet": lambda root: root.locator('input[name="depth"]').fill("190"),
 }
 
 
