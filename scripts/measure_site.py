@@ -59,21 +59,34 @@ except ImportError:  # pip install brotli; without it only gzip is reported
 CHAPTER = "convolution-arithmetic/"
 LINK_MBIT_S = 20  # the rate of the computed transfer times (a modest broadband link)
 
-# calculator id -> (field name, two values that give different results), for (iv)
-CHANGES = {
-    "conv-output": ("stride", ("2", "3")),
-    "pool-output": ("kernel_size", ("2", "3")),
-    "conv-transpose-output": ("stride", ("2", "3")),
-    "padding-solver": ("target", ("100", "112")),
-    "inverse-solver": ("target", ("56", "112")),
-    # the architecture chapters' calculators, on their pages (EXTRA_PAGES), at their largest
-    "alexnet": ("variant", ("paper", "torchvision")),
-    "vgg": ("cfg", ("E", "D")),
-    "inception-module": ("ch5x5", ("64", "32")),
-    "inception-v3": ("size", ("320", "299")),
-}
+_DEEP = "input 16x32x32\nrepeat {n}:\n  LazyConv2d(16, 3, padding=1)\n  ReLU()\n"
+# (iv): (label, calculator id, field, two values that give different results, fields set
+# before timing). The first calculator of that id on the chapter or on EXTRA_PAGES.
+CHANGES = (
+    ("conv-output", "conv-output", "stride", ("2", "3"), {}),
+    ("pool-output", "pool-output", "kernel_size", ("2", "3"), {}),
+    ("conv-transpose-output", "conv-transpose-output", "stride", ("2", "3"), {}),
+    ("padding-solver", "padding-solver", "target", ("100", "112"), {}),
+    ("inverse-solver", "inverse-solver", "target", ("56", "112"), {}),
+    # the architecture chapters' calculators, at their largest
+    ("alexnet", "alexnet", "variant", ("paper", "torchvision"), {}),
+    ("vgg19_bn", "vgg", "cfg", ("E", "D"), {"batch_norm": "true"}),
+    ("inception-module", "inception-module", "ch5x5", ("64", "32"), {}),
+    ("inception-v3", "inception-v3", "size", ("320", "299"), {}),
+    ("resnet152", "resnet", "shortcut", ("B", "C"), {"layers": "3,8,36,3"}),
+    ("densenet264", "densenet", "growth_rate", ("32", "48"), {"block_config": "6,12,64,48"}),
+    ("cifar-resnet1202", "cifar-resnet", "depth", ("1202", "1196"), {}),
+    # the network summary at the zoo's largest graphs: a batch change re-renders the table
+    ("summary densenet201", "network-summary", "batch", ("32", "64"), {"model": "densenet201"}),
+    ("summary resnet1202", "network-summary", "batch", ("32", "64"), {"model": "resnet1202"}),
+    # the designer re-parsing, checking and exporting a 1000-layer description per keystroke
+    ("designer 1000 layers", "designer", "description", (_DEEP.format(n=500), _DEEP.format(n=499)),
+     {}),
+    ("generator 128x128", "generator", "size", ("128", "96"), {}),
+)
 # Pages whose calculators (iv) also times, in the same warm profile after the chapter.
-EXTRA_PAGES = ("basic-design/", "vgg/", "inception/")
+EXTRA_PAGES = ("basic-design/", "vgg/", "inception/", "resnets/", "densenet/", "gan/",
+               "build-your-own/")
 
 # Runs before the page's own scripts: timestamps of (i) and (ii), in ms since navigation.
 PAGE_PROBE_JS = """(() => {
@@ -119,7 +132,8 @@ CHANGE_JS = """async ({ index, field, values, n }) => {
       });
       watch.observe(out, { attributes: true, attributeFilter: ['aria-busy'] });
     });
-    input.value = values[i % values.length];
+    if (input.type === 'checkbox') input.checked = values[i % values.length] === 'true';
+    else input.value = values[i % values.length];
     const start = performance.now();
     input.dispatchEvent(new Event('input', { bubbles: true }));
     inDom.push((await answered) - start);
@@ -226,18 +240,22 @@ def visit_bare(context, url: str) -> dict:
     return bare
 
 
-def input_changes(page, n: int) -> dict:
-    """(iv) on the first calculator of each id: {id: {"inDom": [...], "onScreen": [...]}}."""
+def input_changes(page, n: int, done: set) -> dict:
+    """(iv) on the page's first calculator of each CHANGES entry not in ``done``:
+    {label: {"inDom": [...], "onScreen": [...]}}."""
     ids = page.eval_on_selector_all("[data-calc]", "els => els.map(e => e.dataset.calc)")
     out = {}
-    for calc_id, (field, values) in CHANGES.items():
-        if calc_id not in ids:
+    for label, calc_id, field, values, setup in CHANGES:
+        if calc_id not in ids or label in done:
             continue
-        result = page.evaluate(CHANGE_JS, {"index": ids.index(calc_id), "field": field,
+        index = ids.index(calc_id)
+        for name, value in setup.items():   # untimed: the member to time changes on
+            page.evaluate(CHANGE_JS, {"index": index, "field": name, "values": [value], "n": 1})
+        result = page.evaluate(CHANGE_JS, {"index": index, "field": field,
                                            "values": list(values), "n": n})
         if result["distinctResults"] < len(values):
-            sys.exit(f"{calc_id}: changing {field} did not change the result")
-        out[calc_id] = result
+            sys.exit(f"{label}: changing {field} did not change the result")
+        out[label] = result
     return out
 
 
@@ -307,13 +325,15 @@ def measure(site: Path, runs: int, changes: int) -> dict:
                     cold.pop("page").close()
                     warm = visit_site(context, chapter)
                     page = warm.pop("page")
+                    done: set = set()
                     for extra in (None, *EXTRA_PAGES):
                         if extra is not None:
                             if not (site / extra / "index.html").is_file():
                                 continue
                             page.goto(base + "guide/" + at_first_calculator(site, extra))
                             page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
-                        for calc_id, r in input_changes(page, changes).items():
+                        for calc_id, r in input_changes(page, changes, done).items():
+                            done.add(calc_id)
                             for key in ("inDom", "onScreen"):
                                 per_calc.setdefault(calc_id, {}).setdefault(key,
                                                                             []).extend(r[key])
