@@ -137,17 +137,19 @@ def argv(draw):
          "+-3", "\u00b2", "\uff13", "9" * 40, "1,2", "x", "3x", "float16", "resnet18"]),
         st.text(max_size=8))
     command = draw(st.sampled_from(["conv", "pool", "conv-transpose", "padding", "solve",
-                                    "summary", "models"]))
+                                    "summary", "models", "export", "generator"]))
     positional = {"conv": 1, "pool": 1, "conv-transpose": 1, "padding": 2, "solve": 2,
-                  "summary": 1, "models": 0}[command]
+                  "summary": 1, "models": 0, "export": 1, "generator": 0}[command]
     options = {"conv": ["-k", "-s", "-p", "-d"], "pool": ["-k", "-s", "-p", "-d"],
                "conv-transpose": ["-k", "-s", "-p", "-d", "--output-padding"],
                "padding": ["-k", "-s", "-d"],
                "solve": ["--max-kernel-size", "--max-stride", "--max-padding", "--dilation"],
                "summary": ["--input", "--num-classes", "--batch", "--dtype", "--set"],
+               "export": ["--input", "--num-classes", "--set", "--to", "--class-name"],
+               "generator": ["--latent", "--output", "--channels", "--export"],
                "models": []}[command]
     args = [command]
-    if command == "summary":
+    if command in ("summary", "export"):
         args.append(draw(st.sampled_from(["resnet18", "resnet", "vgg", "alexnet", "wrn_16_2",
                                           "cifar_resnet_20", "googlenet", "nope", "<i>"])))
     else:
@@ -163,8 +165,10 @@ def argv(draw):
         args += ["-k", draw(value)]
     flags = {"pool": ["--ceil-mode", "--json"], "solve": ["--transpose", "--json"],
              "summary": ["--json"], "models": ["--json"], "padding": ["--json"],
-             "conv": ["--json"], "conv-transpose": ["--json"]}[command]
-    args += draw(st.lists(st.sampled_from(flags), max_size=2, unique=True))
+             "conv": ["--json"], "conv-transpose": ["--json"], "export": [],
+             "generator": ["--json"]}[command]
+    if flags:
+        args += draw(st.lists(st.sampled_from(flags), max_size=2, unique=True))
     return args
 
 
@@ -184,6 +188,34 @@ def test_fuzz_every_command_exits_0_or_2_without_traceback(args):
 
 
 # --- descriptions: summary --file and export --------------------------------------------------
+
+HOSTILE_DESCRIPTIONS = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from([
+        "input 3x32x32", "input 0x0x0", "input 3x99999999x2", "Conv2d(3, 8, 3)", "LazyConv2d(8, 3)",
+        "LazyConv2d(8, 3, stride=0)", "ReLU()", "repeat 3:", "repeat 99999999:", "residual:",
+        "concat:", "  branch:", "  LazyConv2d(8, 1)", "    ReLU()", "Flatten()",
+        "LazyLinear(10)", "x = ReLU()", "Add()", "Add() from x, y", "__import__('os')",
+        "<script>", "\t", "MaxPool2d(2)", "AdaptiveAvgPool2d(1)", "LazyBatchNorm2d()",
+    ]), max_size=12).map("\n".join))
+
+
+@settings(max_examples=150, deadline=None)
+@given(HOSTILE_DESCRIPTIONS, st.sampled_from([["summary"], ["summary", "--json"], ["export"],
+                                             ["export", "--to", "pytorch"]]))
+def test_fuzz_a_description_file_exits_0_or_2_without_traceback(text, command):
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "net.txt"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main([*command, "--file", str(path)])
+    assert code in (0, 2), (text, code, err.getvalue())
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().strip().splitlines()[-1].startswith("error: "), text
 
 def test_summary_of_a_description_file(capsys, tmp_path):
     path = tmp_path / "tiny.txt"
