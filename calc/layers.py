@@ -76,8 +76,8 @@ class Layer:
 
 
 def _spans(kernel_size, dilation) -> tuple[int, int]:
-    """Dilated kernel span per axis, ``d(k - 1) + 1`` (D&V section 5.1)."""
-    return tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+    """Dilated kernel span per axis (:func:`calc.arithmetic.span`)."""
+    return tuple(map(arithmetic.span, kernel_size, dilation))
 
 
 def _set(obj, name, value):
@@ -297,18 +297,14 @@ class Linear(Layer):
 
 
 @dataclass(frozen=True)
-class BatchNorm2d(Layer):
-    """Batch normalisation: ``2 * C`` affine parameters; buffers ``running_mean``,
-    ``running_var`` (C each) and ``num_batches_tracked`` (1)."""
+class _BatchNorm(Layer):
+    """What both batch normalisations hold: ``2 * num_features`` affine parameters; buffers
+    ``running_mean``, ``running_var`` (``num_features`` each) and ``num_batches_tracked`` (1)."""
     num_features: int
     eps: float = 1e-5
     momentum: float = 0.1
     affine: bool = True
     track_running_stats: bool = True
-
-    def __post_init__(self):
-        _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
-                                                  validate.MAX_CHANNELS))
 
     @property
     def params(self):
@@ -317,6 +313,16 @@ class BatchNorm2d(Layer):
     @property
     def buffers(self):
         return 2 * self.num_features + 1 if self.track_running_stats else 0
+
+
+@dataclass(frozen=True)
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation: ``2 * C`` affine parameters; buffers ``running_mean``,
+    ``running_var`` (C each) and ``num_batches_tracked`` (1)."""
+
+    def __post_init__(self):
+        _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
+                                                  validate.MAX_CHANNELS))
 
     def output_shape(self, shape):
         _check_input_channels(self, shape, self.num_features)
@@ -324,26 +330,13 @@ class BatchNorm2d(Layer):
 
 
 @dataclass(frozen=True)
-class BatchNorm1d(Layer):
+class BatchNorm1d(_BatchNorm):
     """Batch normalisation of a flat ``(F,)`` input, feature by feature: ``2 * F`` affine
     parameters, buffers as :class:`BatchNorm2d`'s (DCGAN's projection, Radford et al.'s code)."""
-    num_features: int
-    eps: float = 1e-5
-    momentum: float = 0.1
-    affine: bool = True
-    track_running_stats: bool = True
 
     def __post_init__(self):
         _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
                                                     1 << 30))
-
-    @property
-    def params(self):
-        return 2 * self.num_features if self.affine else 0
-
-    @property
-    def buffers(self):
-        return 2 * self.num_features + 1 if self.track_running_stats else 0
 
     def output_shape(self, shape):
         if len(shape) != 1 or shape[0] != self.num_features:

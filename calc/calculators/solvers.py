@@ -57,7 +57,7 @@ def _padding_axis(label, i, o, k, s, d):
         f"{same.output}, padding {same.before} before and {same.after} after" + versus
         + ("" if same.output == o else f" That is not the target {o}.")))
     if s == 1:
-        total = d * (k - 1)
+        total = arithmetic.span(k, d) - 1   # what PyTorch's padding="same" pads in all
         parts.append(paragraph(f"PyTorch padding=\"same\" (stride 1 only): total d(k \u2212 1) = "
                                f"{total}, {total // 2} before and {total - total // 2} after; "
                                f"output {i}" + ("." if i == o else f", not the target {o}.")))

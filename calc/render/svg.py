@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import arithmetic
 from .html import escape
 
 FULL = 36       # axes with at most this many cells are drawn whole
@@ -69,7 +70,7 @@ def _strips(*items):
 
 def conv_axis(size, kernel_size, stride, padding, dilation, output, read=None) -> Axis:
     """Axis of a convolution or pooling: padded input, plus any ceil-mode overhang after it."""
-    span = dilation * (kernel_size - 1) + 1
+    span = arithmetic.span(kernel_size, dilation)
     padded = size + 2 * padding
     last = (output - 1) * stride
     cells = max(padded, last + span)
@@ -85,7 +86,7 @@ def transpose_axis(size, kernel_size, stride, padding, output_padding, dilation,
     The input is stretched to ``(i - 1)s + 1`` cells, padded with ``d(k - 1) - p`` zeros before
     and ``d(k - 1) - p + a`` after; a negative count crops the stretched input instead.
     """
-    span = dilation * (kernel_size - 1) + 1
+    span = arithmetic.span(kernel_size, dilation)
     stretched = (size - 1) * stride + 1
     before = span - 1 - padding
     after = before + output_padding
