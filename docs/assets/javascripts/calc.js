@@ -488,7 +488,12 @@ function mountPage() {
 // The calculators themselves mount once the page is parsed, on material's document$.
 function intentWhileParsing() {
   runtime ??= readRuntime();
-  if (!runtime || !window.IntersectionObserver || navigator.connection?.saveData) return;
+  if (!runtime || navigator.connection?.saveData) return;
+  if (location.hash.startsWith("#calc-")) {   // a link to a calculator: intent enough
+    startWorker();
+    return;
+  }
+  if (!window.IntersectionObserver) return;
   const seen = new WeakSet();
   const near = new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) {
