@@ -12,9 +12,6 @@ Every printed value the page or its tables show is held against calc here, with 
 rounding, and a last test makes sure the prose holds no other number.
 """
 
-import re
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,14 +19,9 @@ from calc.errors import CalcError
 from calc.models import get_model
 from calc.models import googlenet_paper as paper
 from calc.summary import summarize
+from chapter_pages import ROOT, chapter_module, check_page
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
-pytest.importorskip("matplotlib")
-import chapters  # noqa: E402
-
-chapters.load()
-from chapters import inception as chapter  # noqa: E402
+chapter = chapter_module("inception")
 
 PAGE = ROOT / "docs" / "inception.md"
 
@@ -346,11 +338,13 @@ def test_torchvision_metadata(torch):
 ALLOWED = {
     # structural: kernel sizes, strides, the separable layer's depth multiplier, branch counts
     "1": "1×1 kernels, top-1", "2": "stride 2, 2×2 kernels, Table 2 / Figure 2",
-    "3": "3×3 kernels, stride 3, 3 input channels, section 3", "5": "5×5 kernels, top-5, "
-    "section 5; the Inception v3 paper's '5 million' (section 1) and '5 billion' (abstract)",
+    "3": "3×3 kernels, stride 3, 3 input channels, section 3, inception (3a)",
+    "5": "5×5 kernels, top-5, section 5, inception (5a); the Inception v3 paper's '5 million' "
+    "(section 1) and '5 billion' (abstract)",
     "7": "7×7 kernels; 7 networks in the ensemble (GoogLeNet Table 3)",
     "8": "depth multiplier 8 of TF-Slim's separable first layer",
-    "4": "section 4; '4×4×512' (GoogLeNet section 5)", "9": "Figure 9 (Inception v3)",
+    "4": "section 4; inception (4a) to (4e); '4×4×512' (GoogLeNet section 5); Inception v3's "
+    "quoted '4x increase'", "9": "Figure 9 (Inception v3)",
     "10": "Figure 10 (Inception v3)", "3.1": "section 3.1", "3.2": "section 3.2",
     "16": "the name VGG-16",
     "1,024": "the unit of Table 1's K (test_params_column_is_weights_without_biases...)",
@@ -397,40 +391,6 @@ ALLOWED = {
                                "1706.08500")},
 }
 
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?=[KMG]?(?![\w]))")
 
-
-def prose(markdown: str) -> str:
-    """The page without fenced blocks, shortcodes, inline code, math, link targets and HTML."""
-    kept, fenced = [], False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            continue
-        if not fenced:
-            kept.append(line)
-    text = "\n".join(kept)
-    text = re.sub(r"\{\{=.*?\}\}", " ", text, flags=re.DOTALL)
-    text = re.sub(r"\\\[.*?\\\]", " ", text, flags=re.DOTALL)
-    text = re.sub(r"\\\(.*?\\\)", " ", text, flags=re.DOTALL)
-    text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    return re.sub(r"<[^>]*>", " ", text)
-
-
-def numbers(text: str) -> list[str]:
-    return [m.group(0).rstrip(".,") for m in NUMBER.finditer(text)]
-
-
-def test_prose_holds_no_hand_typed_number():
-    found = numbers(prose(PAGE.read_text()))
-    stray = sorted(set(found) - set(ALLOWED))
-    assert not stray, f"numbers typed by hand in docs/inception.md: {stray}"
-    unused = sorted(set(ALLOWED) - set(found))
-    assert not unused, f"allowlist entries the page no longer uses: {unused}"
-
-
-def test_the_number_finder_finds_numbers():
-    assert numbers(prose("a 2.7K cell, 34M ops, 1,024 and 6.67% in 2014; `9` {{= 8 }} \\(7\\)"
-                         " inception (3a) Mixed_6e v3")) == ["2.7", "34", "1,024", "6.67",
-                                                              "2014"]
+def test_no_hand_typed_numbers():
+    check_page(PAGE, ALLOWED)

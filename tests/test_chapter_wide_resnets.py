@@ -18,21 +18,16 @@ The last test reads the page and fails on any number in its prose that is neithe
 at build time nor listed in ALLOWED with its source.
 """
 
-import re
 import statistics
-import sys
-from pathlib import Path
 
 import pytest
 
 from calc.checks import check
 from calc.models import get_model
 from calc.summary import summarize
+from chapter_pages import ROOT, chapter_module, check_page
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-pytest.importorskip("matplotlib")
-from chapters import wide_resnets as chapter
+chapter = chapter_module("wide_resnets")
 
 PAGE = ROOT / "docs" / "wide-resnets.md"
 
@@ -607,30 +602,5 @@ ALLOWED = {
 }
 
 
-def prose(markdown: str) -> str:
-    """The page without what is not hand-typed prose: fences, shortcodes, code, math, links."""
-    text = re.sub(r"^```.*?^```[ \t]*$", "", markdown, flags=re.DOTALL | re.MULTILINE)
-    text = re.sub(r"\{\{=.*?\}\}", "", text, flags=re.DOTALL)
-    text = re.sub(r"`[^`\n]*`", "", text)
-    text = re.sub(r"\\\[.*?\\\]", "", text, flags=re.DOTALL)
-    text = re.sub(r"\\\(.*?\\\)", "", text, flags=re.DOTALL)
-    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", text, flags=re.DOTALL)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    text = re.sub(r"<[^>]*>", "", text)
-    return text
-
-
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
-
-
-def test_prose_strips_what_it_should():
-    sample = "a {{= 1 + 2 }} b `x = 3` \\(k^2\\) [link](page-5.md) 7 ```"
-    assert NUMBER.findall(prose(sample)) == ["7"]
-
-
 def test_no_hand_typed_numbers():
-    found = NUMBER.findall(prose(PAGE.read_text()))
-    unexplained = sorted(set(found) - set(ALLOWED), key=lambda n: float(n.split(",")[0]))
-    assert not unexplained, f"numbers typed by hand in docs/wide-resnets.md: {unexplained}"
-    stale = sorted(set(ALLOWED) - set(found))
-    assert not stale, f"ALLOWED lists numbers the page no longer has: {stale}"
+    check_page(PAGE, ALLOWED)

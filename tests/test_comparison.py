@@ -18,18 +18,14 @@ What is checked, and against what:
 """
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from calc.models import get_model, list_models
 from calc.summary import summarize
+from chapter_pages import ROOT, chapter_module, check_page
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-pytest.importorskip("matplotlib")
-from chapters import comparison as chapter
+chapter = chapter_module("comparison")
 
 PAGE = ROOT / "docs" / "comparison.md"
 
@@ -439,49 +435,5 @@ ALLOWED = {
 }
 
 
-def prose(markdown: str) -> str:
-    """The page without what is not hand-typed prose: fences, shortcodes, code, math, links."""
-    text = re.sub(r"^```.*?^```[ \t]*$", "", markdown, flags=re.DOTALL | re.MULTILINE)
-    text = re.sub(r"\{\{=.*?\}\}", "", text)
-    text = re.sub(r"`[^`\n]*`", "", text)
-    text = re.sub(r"\\\[.*?\\\]", "", text, flags=re.DOTALL)
-    text = re.sub(r"\\\(.*?\\\)", "", text, flags=re.DOTALL)
-    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", text, flags=re.DOTALL)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    text = re.sub(r"<[^>]*>", "", text)
-    return text
-
-
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
-
-
-def test_prose_strips_what_it_should():
-    sample = "a {{= 1 + 2 }} b `x = 3` \\(k^2\\) [link](page-5.md) 7 ```"
-    assert NUMBER.findall(prose(sample)) == ["7"]
-
-
 def test_no_hand_typed_numbers():
-    found = NUMBER.findall(prose(PAGE.read_text()))
-    unexplained = sorted(set(found) - set(ALLOWED), key=lambda n: float(n.replace(",", "")))
-    assert not unexplained, f"numbers typed by hand in docs/comparison.md: {unexplained}"
-    stale = sorted(set(ALLOWED) - set(found))
-    assert not stale, f"ALLOWED lists numbers the page no longer has: {stale}"
-
-
-def test_page_places_the_blocks():
-    text = PAGE.read_text()
-    for block in ("id: zoo-side-by-side", "id: zoo-frontier", "id: zoo-accuracy-macs",
-                  "id: zoo-accuracy-params", "id: network-summary"):
-        assert block in text
-    assert "benchmarks.md" in text
-
-
-# --- Figures --------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("make", [chapter.accuracy_macs, chapter.accuracy_params])
-def test_figures_name_the_frontier(make):
-    made = make()
-    for p in chapter.frontier(chapter.accuracy_points(),
-                              "macs" if make is chapter.accuracy_macs else "params"):
-        assert p.name in made.alt
-    assert all(name in made.svg for name in chapter.TORCHVISION)   # every point labelled
+    check_page(PAGE, ALLOWED)

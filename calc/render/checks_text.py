@@ -93,9 +93,7 @@ def _detail(f: Finding, lines=None) -> str:
         return f"{where}: {f.value[0] / f.value[1]:.0%} of the MACs"
     if f.rule == "not_multiple_of_8":
         return f"{node} ({f.value[0]} channels)"
-    if f.rule == "large_field":
-        return f"{node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input"
-    if f.rule == "small_field":
+    if f.rule in ("large_field", "small_field"):
         return f"{node}: {numbers.pair(f.value)} px of a {_hw(f.input)} input"
     return where
 
