@@ -24,7 +24,7 @@ from .render import numbers, text
 from .render.checks_text import findings_items, findings_text, labelled
 from .render.coverage_text import axes_warnings, transpose_warnings, window_warnings
 from .render.description import describe
-from .render.pytorch import class_name, to_pytorch
+from .render.pytorch import class_name, to_pytorch, usable_class_name
 from .summary import summarize
 
 MAX_LISTED = 1000   # rows of a solver's answer printed; JSON refuses more
@@ -141,8 +141,9 @@ def cmd_export(args) -> int:
         print(describe(network), end="")
     else:
         name = args.class_name or class_name(network.name)
-        if not name.isidentifier():
-            raise CalcError(f"--class-name must be a Python identifier, got {name[:40]!r}")
+        if not usable_class_name(name):
+            raise CalcError(f"--class-name must be a Python identifier, and no keyword or name "
+                            f"the code uses (torch, nn, F, builtins), got {name[:40]!r}")
         print(to_pytorch(network, name), end="")
     return 0
 

@@ -9,6 +9,7 @@ the same network: the same nodes, layers, names and output.
 from __future__ import annotations
 
 from dataclasses import MISSING, fields
+from functools import lru_cache
 
 from ..description import SPECS
 from ..network import Network
@@ -35,33 +36,52 @@ def _value(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def layer_call(layer) -> str:
-    """``Conv2d(64, 64, kernel_size=3, padding=1, bias=False)``."""
-    type_name = type(layer).__name__
+@lru_cache(maxsize=None)
+def call_slots(layer_type: type) -> tuple[str, tuple[tuple[str, str, str | None], ...]]:
+    """How a layer type is written: ``(name, ((param, how, default), ...))`` in constructor
+    order. ``how`` is ``"position"`` (always written, by position), ``"keyword"`` (always
+    written, by keyword) or ``"unless default"`` (written by keyword when its value's text is
+    not ``default``, the text of the field's default; ``None`` when it has none)."""
+    type_name = layer_type.__name__
     written = _WRITTEN[type_name]
     spec = SPECS[written]
-    defaults = {f.name: f.default for f in fields(layer)}
-    values = layer.fields()
-    if type_name in ("MaxPool2d", "AvgPool2d") and values["stride"] == values["kernel_size"]:
-        values["stride"] = defaults["stride"]        # PyTorch's default: the kernel size
-    args = []
+    defaults = {f.name: f.default for f in fields(layer_type)}
     positional = _POSITIONAL.get(type_name, 0)
+    slots = []
     for i, param in enumerate(p for p in spec.params if p not in spec.fixed):
-        if param not in values:
+        if param not in defaults:
             continue
-        value, default = values[param], defaults.get(param, MISSING)
-        if i < positional:
-            args.append(_value(value))
-        elif param in _ALWAYS.get(type_name, ()) or _norm(value) != _norm(default):
-            args.append(f"{param}={_value(value)}")
+        how = "position" if i < positional else \
+            "keyword" if param in _ALWAYS.get(type_name, ()) else "unless default"
+        default = defaults[param]
+        slots.append((param, how, None if default is MISSING else _value(default)))
+    return written, tuple(slots)
+
+
+def slot_values(layer) -> tuple[str, ...]:
+    """The text of each of :func:`call_slots`'s parameters for ``layer``."""
+    values = layer.fields()
+    if type(layer).__name__ in ("MaxPool2d", "AvgPool2d") and \
+            values["stride"] == values["kernel_size"]:
+        values["stride"] = None                      # PyTorch's default: the kernel size
+    return tuple(_value(values[param]) for param, _, _ in call_slots(type(layer))[1])
+
+
+def format_call(written: str, slots, values) -> str:
+    """``written(arguments)`` from :func:`call_slots`'s ``slots`` and their ``values``."""
+    args = []
+    for (param, how, default), value in zip(slots, values):
+        if how == "position":
+            args.append(value)
+        elif how == "keyword" or value != default:
+            args.append(f"{param}={value}")
     return f"{written}({', '.join(args)})"
 
 
-def _norm(value):
-    """A field's value as the layer stores it: 1 and (1, 1) are one kernel size."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (value, value)
-    return value
+def layer_call(layer) -> str:
+    """``Conv2d(64, 64, kernel_size=3, padding=1, bias=False)``."""
+    written, slots = call_slots(type(layer))
+    return format_call(written, slots, slot_values(layer))
 
 
 def describe(network: Network) -> str:
