@@ -177,7 +177,12 @@ def _bridge_class():
             for name, inputs, dying, drop in steps:
                 module = self._calc_modules[name]
                 args = [values[i] for i in inputs]
-                if getattr(module, "inplace", False) and not (dying and args[0]._base is None):
+                # An in-place layer may write over its input only where nothing else holds
+                # that tensor: a value read later, a view, or the same tensor under another
+                # name (an eval-mode Dropout returns its input itself, the caller's included).
+                if getattr(module, "inplace", False) and not (
+                        dying and args[0]._base is None and args[0] is not x
+                        and not any(v is args[0] for k, v in values.items() if k != inputs[0])):
                     args[0] = args[0].clone()
                 out = module(*args)
                 if shapes is not None:

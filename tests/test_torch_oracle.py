@@ -441,3 +441,21 @@ def test_torchvision_preset_loads_and_computes_the_same(name, torch):
     unseen = [n.name for n in net.nodes if n.layer.params and n.name not in aux
               and n.name not in tv_shapes]
     assert unseen == []
+
+
+def test_an_in_place_layer_never_writes_over_the_callers_input(torch):
+    """Dropout in eval mode hands its input on as the same tensor; a ReLU(inplace=True)
+    after it must not change the tensor the caller passed in."""
+    from calc.layers import Dropout, ReLU, Flatten, Linear
+    from calc.network import NetworkBuilder
+    from calc.torch_bridge import to_torch
+    g = NetworkBuilder("drop_relu", (4, 2, 2))
+    x = g.layer("drop", Dropout(0.5), g.input)
+    x = g.layer("relu", ReLU(inplace=True), x)
+    x = g.layer("flat", Flatten(), x)
+    g.layer("fc", Linear(16, 3), x)
+    module = to_torch(g.build()).eval()
+    data = torch.randn(2, 4, 2, 2)
+    before = data.clone()
+    module(data)
+    assert torch.equal(data, before)
