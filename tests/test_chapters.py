@@ -37,12 +37,20 @@ def test_figure_is_accessible_svg_in_the_text_colour(name):
     assert html.startswith('<figure class="calc-chart"')
 
 
+def blocks(made) -> list:
+    """What a block function returned, as a list: a tuple's items; None is nothing (the
+    benchmark blocks without result files, tested in tests/test_benchmarks_page.py)."""
+    return [] if made is None else list(made) if isinstance(made, tuple) else [made]
+
+
 @pytest.mark.parametrize("name", sorted(chapters.TABLES))
 def test_table_renders_every_row(name):
-    made = chapters.TABLES[name]()
-    assert made.rows and all(len(r) == len(made.header) for r in made.rows)
-    html = chapter_blocks.table_html(made)
-    assert html.count("<tr>") == len(made.rows) + 1
+    for made in blocks(chapters.TABLES[name]()):
+        if not isinstance(made, chapters.Table):
+            continue
+        assert made.rows and all(len(r) == len(made.header) for r in made.rows)
+        html = chapter_blocks.table_html(made)
+        assert html.count("<tr>") == len(made.rows) + 1
 
 
 def test_table_cells_are_escaped():

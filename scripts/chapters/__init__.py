@@ -13,15 +13,21 @@ A page places them with fences (``scripts/hooks/chapter_blocks.py``)::
     id: vgg-params-and-macs
     ```
 
-Keyword lines after ``id`` are passed to the function. An unknown id or a failing
-function stops the build with the page and the line. Tests import these modules and
-check every table against its source (``tests/test_chapters.py``).
+Keyword lines after ``id`` are passed to the function. A function may also return a tuple
+of Figure, Table and :class:`Note` blocks, shown in order, or None: nothing is shown (the
+benchmark results of ``chapters.benchmarks``, which exist only where a run wrote them). An
+unknown id or a failing function stops the build with the page and the line. Tests import
+these modules and check every table against its source (``tests/test_chapters.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DOCS_DIR = ROOT / "docs"     # the site's docs_dir; the hook sets it from mkdocs.yml
 
 FIGURES: dict[str, Callable[..., "Figure"]] = {}
 TABLES: dict[str, Callable[..., "Table"]] = {}
@@ -48,6 +54,14 @@ class Table:
     caption: str = ""                # plain text above the table
     notes: tuple[str, ...] = field(default=())   # plain text lines under the table
     sortable: bool = False           # the reader can sort by any column (calc.js)
+
+
+@dataclass(frozen=True)
+class Note:
+    """An admonition: a title, plain text and, optionally, a command shown as code."""
+    title: str
+    text: str
+    code: str = ""
 
 
 def _register(registry: dict, kind: str, name: str):

@@ -7,7 +7,9 @@
 The id names a function registered in ``scripts/chapters/``; further ``key: value`` lines
 (read like a ```calc fence's) are its keyword arguments. A figure becomes an inline SVG in
 a ``<figure>`` with its caption; a table an HTML table (every cell escaped) with its caption
-and notes. An unknown id or a function that fails stops the build with the page and line.
+and notes; a note an admonition. A function may return several of them (a tuple) or None,
+which shows nothing. An unknown id or a function that fails stops the build with the page
+and line.
 """
 
 from __future__ import annotations
@@ -72,6 +74,28 @@ def figure_html(f) -> str:
     return f'<figure class="calc-chart" data-search-exclude>{f.svg}{caption}</figure>'
 
 
+def note_html(n) -> str:
+    code = f"<pre><code>{html.escape(n.code)}</code></pre>" if n.code else ""
+    return (f'<div class="admonition note"><p class="admonition-title">{html.escape(n.title)}'
+            f"</p><p>{html.escape(n.text)}</p>{code}</div>")
+
+
+def block_html(made) -> str:
+    """A Figure, Table or Note as HTML; a tuple of them in order; None as nothing."""
+    if made is None:
+        return ""
+    if isinstance(made, tuple):
+        return "".join(block_html(m) for m in made)
+    if isinstance(made, chapters.Figure):
+        return figure_html(made)
+    if isinstance(made, chapters.Table):
+        return table_html(made)
+    if isinstance(made, chapters.Note):
+        return note_html(made)
+    raise TypeError(f"a block function returned {type(made).__name__}, not a Figure, Table "
+                    "or Note")
+
+
 def render(src: str, language: str) -> str:
     try:
         args = parse(src)
@@ -81,8 +105,7 @@ def render(src: str, language: str) -> str:
         registry = chapters.FIGURES if language == "figure" else chapters.TABLES
         if name not in registry:
             raise ValueError(f"no {language} {name!r}; known: {', '.join(sorted(registry))}")
-        made = registry[name](**args)
-        return figure_html(made) if language == "figure" else table_html(made)
+        return block_html(registry[name](**args))
     except Exception as err:
         detail = err if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         raise ChapterBlockError(f"{_Page.where}:{_line_of(src, language)}: {language} fence: "
@@ -96,6 +119,7 @@ def _formatter(language):
 
 
 def on_config(config, **kwargs):
+    chapters.DOCS_DIR = Path(config.docs_dir)     # where chapters.benchmarks finds data/
     chapters.load()
     options = config.mdx_configs.setdefault("pymdownx.superfences", {})
     custom = [f for f in options.get("custom_fences", []) if f.get("name") not in LANGUAGES]
