@@ -346,11 +346,11 @@ def test_a_hostile_link_is_shown_as_text(visit):
                                     "inverse-solver.kind": HOSTILE_HTML})
     page = visit.open(f"{CHAPTER}?{query}")
     wait_live(page)
-    for i, field in ((0, "size"), (4, "kind")):
+    for i, name in ((0, "size"), (4, "kind")):
         root = roots(page).nth(i)
         # the link's value is named, as text, and the page's own is used
         wait_output(page, root, expected_html(page, root),
-                    status=f'The link\'s {field} "{HOSTILE_HTML}" is not a value this field '
+                    status=f'The link\'s {name} "{HOSTILE_HTML}" is not a value this field '
                            "can hold; the page's own is used.")
         assert root.locator(".calc-output").get_by_role("alert").count() == 0
     assert page.locator('img[src="x"]').count() == 0
