@@ -26,9 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
+
+from benchmark import cpu_model   # the name benchmark.py records for the same CPU
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -39,17 +40,6 @@ def timed(fn, repeat: int) -> list[float]:
         fn()
         times.append(time.perf_counter() - start)
     return times
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from calc.checks import check
 from calc.models import get_model
 from calc.summary import summarize
 from chapter_pages import ROOT, chapter_module, check_page
+from torch_networks import preact_resnet_torch
 
 chapter = chapter_module("wide_resnets")
 
@@ -484,46 +485,13 @@ def test_torchvision_wide_resnet_documentation(torch):
     assert "2048-512-2048" in doc and "2048-1024-2048" in doc
 
 
-def _preact_torch(torch, depth: int):
-    """ResNet-164/1001 written from models/resnet-pre-act.lua, independently of calc."""
-    nn = torch.nn
-
-    class Unit(nn.Module):
-        def __init__(self, cin, cout, stride):
-            super().__init__()
-            mid = cout // 4
-            self.bn1, self.conv1 = nn.BatchNorm2d(cin), nn.Conv2d(cin, mid, 1, stride, bias=False)
-            self.bn2, self.conv2 = nn.BatchNorm2d(mid), nn.Conv2d(mid, mid, 3, 1, 1, bias=False)
-            self.bn3, self.conv3 = nn.BatchNorm2d(mid), nn.Conv2d(mid, cout, 1, bias=False)
-            self.short = (nn.Conv2d(cin, cout, 1, stride, bias=False)
-                          if cin != cout or stride != 1 else None)
-
-        def forward(self, x):
-            pre = torch.relu(self.bn1(x))
-            y = self.conv1(pre)
-            y = self.conv2(torch.relu(self.bn2(y)))
-            y = self.conv3(torch.relu(self.bn3(y)))
-            return y + (self.short(pre) if self.short is not None else x)
-
-    n = (depth - 2) // 9
-    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False)]
-    cin = 16
-    for cout, stride in ((64, 1), (128, 2), (256, 2)):
-        for i in range(n):
-            layers.append(Unit(cin, cout, stride if i == 0 else 1))
-            cin = cout
-    layers += [nn.BatchNorm2d(256), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-               nn.Linear(256, 10)]
-    return nn.Sequential(*layers)
-
-
 @pytest.mark.torch
 @pytest.mark.parametrize("depth", [164, 1001])
 def test_preact_resnet_against_pytorch(torch, depth):
     """calc's ResNet-164/1001 (the zoo's preact_resnet164, preact_resnet1001) has the
     parameters, convolutions and output of the same network written in PyTorch from the
     authors' Torch code."""
-    model = _preact_torch(torch, depth)
+    model = preact_resnet_torch(torch, depth)
     summary = s(f"preact_resnet{depth}")
     assert sum(p.numel() for p in model.parameters()) == summary.params
     assert sum(isinstance(m, torch.nn.Conv2d) for m in model.modules()) == chapter.convs(summary)
