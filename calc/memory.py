@@ -39,7 +39,6 @@ Auxiliary branches run in training only, so they count there and not in inferenc
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from math import prod
 
@@ -188,19 +187,10 @@ class _Counts:
         self.checkpointed = _checkpointed(network)
 
 
-_COUNTED: dict[int, tuple] = {}   # id(network) -> (weak reference, _Counts)
-
-
 def _counts(network: Network) -> _Counts:
-    """The network's counts, kept while the network lives (a calculator asks for one network's
-    memory at many batches and dtypes)."""
-    entry = _COUNTED.get(id(network))
-    if entry is not None and entry[0]() is network:
-        return entry[1]
-    counts = _Counts(network)
-    key = id(network)
-    _COUNTED[key] = (weakref.ref(network, lambda _: _COUNTED.pop(key, None)), counts)
-    return counts
+    """The network's counts, kept with it (a calculator asks for one network's memory at many
+    batches and dtypes)."""
+    return network.derived("memory counts", _Counts)
 
 
 def batch_norm_statistics(network: Network) -> int:

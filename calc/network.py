@@ -63,6 +63,15 @@ class Network:
     def output_shape(self) -> Shape:
         return self.node(self.output).output_shape
 
+    def derived(self, key: str, compute):
+        """``compute(self)``, computed once for this network (it is immutable) and kept with
+        it: an analysis that several callers ask for (a calculator's summary and its design
+        checks, memory at many batch sizes) runs once per network."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]
+
     @cached_property
     def _by_name(self) -> dict[str, Node]:
         return {n.name: n for n in self.nodes}

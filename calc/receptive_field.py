@@ -19,6 +19,7 @@ field is ``None`` and :func:`receptive_fields` returns the reason.
 from __future__ import annotations
 
 from fractions import Fraction
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .layers import IDENTITY
@@ -82,9 +83,14 @@ def _merge(name: str, fields: list[ReceptiveField]):
 def receptive_fields(network: Network):
     """Field of every node (``None`` where undefined) and the reasons where it stops being defined.
 
-    Returns ``(fields, notes)``: ``fields[name]`` is a :class:`ReceptiveField` or
+    Returns ``(fields, notes)``, read-only mappings computed once per network (the summary
+    and the design checks both ask): ``fields[name]`` is a :class:`ReceptiveField` or
     ``None``; ``notes[name]`` explains a misaligned merge.
     """
+    return network.derived("receptive fields", _receptive_fields)
+
+
+def _receptive_fields(network: Network):
     fields: dict[str, ReceptiveField | None] = {}
     notes: dict[str, str] = {}
     for name, layer, input_names, input_shapes, output_shape in network.nodes:
@@ -101,4 +107,4 @@ def receptive_fields(network: Network):
         else:
             step = layer.rf_step(input_shapes[0])
             fields[name] = None if step is None else _apply(inputs[0], step)
-    return fields, notes
+    return MappingProxyType(fields), MappingProxyType(notes)
