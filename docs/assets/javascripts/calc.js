@@ -412,6 +412,7 @@ function linkIntent(event) {
 document.addEventListener("pointerover", linkIntent, { passive: true });
 document.addEventListener("focusin", linkIntent);
 
+const NEAR = { rootMargin: "100% 0px" };   // "near the viewport": within a screen of it
 let watching = null;   // the IntersectionObserver of the current page's calculators
 function mountOnIntent(roots, keys) {
   watching?.disconnect();
@@ -425,7 +426,7 @@ function mountOnIntent(roots, keys) {
   if (worker || shared || !window.IntersectionObserver) return mountAll();
   watching = new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) mountAll();
-  }, { rootMargin: "100% 0px" });
+  }, NEAR);
   for (const root of roots) {
     watching.observe(root);
     root.addEventListener("focusin", mountAll, { once: true });
@@ -500,7 +501,7 @@ function intentWhileParsing() {
       stop();
       startWorker();
     }
-  }, { rootMargin: "100% 0px" });
+  }, NEAR);
   const watch = () => {
     for (const root of document.querySelectorAll("[data-calc]")) {
       if (!seen.has(root)) { seen.add(root); near.observe(root); }
