@@ -324,6 +324,19 @@ def test_fences_and_shortcodes_render(tmp_path):
     assert re.search(r'<input[^>]*id="conv-output-1-per_axis"[^>]*checked', html)
 
 
+def test_a_calculators_anchor_counts_its_own_id_as_calc_js_does(built_site):
+    """#calc-<id> for a page's first calculator of an id, #calc-<id>-<n> for its n-th: the
+    same key calc.js gives the calculator's state in the query string."""
+    html = (built_site.path / "convolution-arithmetic" / "index.html").read_text()
+    anchors = re.findall(r'<div class="calc" id="calc-([^"]+)" data-calc="([^"]+)"', html)
+    seen, expected = {}, []
+    for _, calc_id in anchors:
+        seen[calc_id] = seen.get(calc_id, 0) + 1
+        expected.append(calc_id if seen[calc_id] == 1 else f"{calc_id}-{seen[calc_id]}")
+    assert [a for a, _ in anchors] == expected
+    assert "conv-output-2" in expected and "pool-output" in expected
+
+
 @pytest.mark.parametrize("fence, line, message", [
     ("id: no-such-calculator\nsize: 3", 5, "calc fence: id must be one of "),
     ("id: conv-output\nstride: 0", 5, "calc fence: stride must be >= 1, got 0"),

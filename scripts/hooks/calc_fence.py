@@ -68,7 +68,7 @@ class _Page:
     """The page being converted: pages are converted one at a time, in order."""
     where = "?"
     fences: list = []
-    instance = 0
+    instances: dict = {}   # calculator id -> how many the page has shown so far
 
 
 def _line_of(src: str) -> str:
@@ -84,13 +84,15 @@ def render(src: str) -> str:
     """HTML of one fence; raises :class:`CalcFenceError` naming the page and the line."""
     from calc import web
 
-    _Page.instance += 1
     try:
         defaults = parse(src)
         calc_id = defaults.pop("id", None)
         if calc_id is None:
             raise ValueError("id is required (the calculator to show)")
-        return web.render_calculator(calc_id, defaults, _Page.instance)
+        # the n-th calculator of its id on the page, as calc.js numbers them (its anchor,
+        # #calc-<id>-<n>, and its state in the query string, <id>-<n>.<field>)
+        _Page.instances[calc_id] = _Page.instances.get(calc_id, 0) + 1
+        return web.render_calculator(calc_id, defaults, _Page.instances[calc_id])
     except Exception as err:  # a calculator bug must fail the build too, not leave raw text
         detail = err if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         raise CalcFenceError(f"{_Page.where}:{_line_of(src)}: calc fence: {detail}") from err
@@ -115,5 +117,5 @@ def on_config(config, **kwargs):
 def on_page_markdown(markdown, page, **kwargs):
     _Page.where = page.file.src_uri
     _Page.fences = [f for f in fences(page.file.content_string) if f.language == LANGUAGE]
-    _Page.instance = 0
+    _Page.instances = {}
     return markdown
