@@ -65,16 +65,17 @@ def _stage_html(j, stage, picked) -> str:
         if index > SHOWN:   # the chosen one, after options the table leaves out
             rows.append(f'<tr class="calc-skipped"><td colspan="8">options {SHOWN} to '
                         f"{index - 1} not listed</td></tr>")
+        # the button first: a table wider than a phone scrolls, the choice stays in view
         rows.append("<tr" + (' class="calc-chosen"' if picked[j] == index else "") + ">"
+                    + f"<td>{_button(picked, j, index)}</td>"
                     + f'<td class="num">{index}</td>'
                     + "".join(f"<td>{html.escape(c)}</td>" for c in (
                         pair(o.kernel_size), pair(o.stride), pair(o.padding),
                         pair(o.output_padding), overlap))
-                    + f'<td class="num">{html.escape(grouped(o.macs))}</td>'
-                    f"<td>{_button(picked, j, index)}</td></tr>")
+                    + f'<td class="num">{html.escape(grouped(o.macs))}</td></tr>')
     more = len(stage.options) - len(shown)
-    head = "".join(f"<th>{h}</th>" for h in ("option", "kernel_size", "stride", "padding",
-                                             "output_padding", "overlap", "MACs", ""))
+    head = "".join(f"<th>{h}</th>" for h in ("", "option", "kernel_size", "stride", "padding",
+                                             "output_padding", "overlap", "MACs"))
     o = stage.options[picked[j]]
     strips = []
     for axis, name in ((0, "height"), (1, "width")):
