@@ -463,6 +463,56 @@ def test_calculators_far_below_wait_for_the_reader(visit, built_site):
     wait_live(page)   # scrolled to it: live
 
 
+def search_finds(page, query: str) -> int:
+    """Type ``query`` into mkdocs-material's search box; the number of results listed."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill(query)
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                           timeout=10_000)
+    return page.locator(".md-search-result__item").count()
+
+
+def test_the_search_index_waits_for_the_calculators_and_search_still_works(visit, built_site):
+    """A reader who follows a link to a calculator: mkdocs-material's search worker (which
+    indexes the whole site) starts only once the calculators are live, so the two do not
+    share the cores during Pyodide's start-up (scripts/hooks/search_gate.js); search works."""
+    page = visit.page
+    page.goto(built_site.url + CHAPTER + "#calc-conv-output")
+    page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.includes('/workers/search.'))", timeout=5_000)
+    ready = page.evaluate("performance.getEntriesByName('calc:worker-ready')[0].startTime")
+    requested = page.evaluate("""() => performance.getEntriesByType('resource')
+        .find((e) => e.name.includes('/workers/search.')).startTime""")
+    assert requested >= ready
+    assert search_finds(page, "receptive") > 0
+    assert visit.console_errors == []
+
+
+def test_without_calculators_search_indexes_at_once_and_works(visit, built_site):
+    """A page without calculators: nothing holds the search worker after the page loads."""
+    page = visit.page
+    page.goto(built_site.url + OTHER_PAGE)
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.includes('/workers/search.'))", timeout=5_000)
+    assert not visit.calc_workers()
+    assert search_finds(page, "stride") > 0
+    assert visit.console_errors == []
+
+
+def test_reaching_for_search_starts_it_while_calculators_start(visit, built_site):
+    """The reader's intent wins over the hold: a search shortcut key starts the index."""
+    page = visit.page
+    page.goto(built_site.url + CHAPTER + "#calc-conv-output")
+    page.keyboard.press("s")   # mkdocs-material's shortcut into the search box
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.includes('/workers/search.'))", timeout=10_000)
+    assert page.evaluate("performance.getEntriesByName('calc:worker-ready').length") == 0
+    assert search_finds(page, "dilation") > 0
+
+
 # --- a page that never fails silently ----------------------------------------------------
 
 def statuses_when_settled(page) -> list[str]:

@@ -27,7 +27,7 @@ function readRuntime() {
   const paths = JSON.parse(tag.textContent);
   const url = (path) => new URL(path, import.meta.url).href;
   return { worker: url(paths.worker), pyodide: url(paths.pyodide), stdlib: url(paths.stdlib),
-           calc: url(paths.calc), lock: paths.lock,
+           calc: url(paths.calc), lock: paths.lock, calculators: paths.calculators ?? [],
            pages: new Set((paths.pages ?? []).map((page) => new URL(page, import.meta.url).pathname)) };
 }
 
@@ -84,8 +84,13 @@ function startWorker() {
     failure = error.message;
     current.stop(error.message);
   });
+  // search_gate.js holds mkdocs-material's search indexing until the runtime has settled
+  document.dispatchEvent(new Event("calc:runtime-starting"));
+  const settled = () => document.dispatchEvent(new Event("calc:runtime-settled"));
+  current.ready.then(settled, settled);
   thread.postMessage({ type: "init", pyodide: runtime.pyodide, stdlib: runtime.stdlib,
-                      calc: runtime.calc, lock: runtime.lock });
+                      calc: runtime.calc, lock: runtime.lock,
+                      calculators: runtime.calculators });
   worker = current;
   return current;
 }
@@ -480,7 +485,10 @@ function mountPage() {
     roots.push(root);
     keys.push(n > 1 ? `${id}-${n}` : id);
   }
-  if (roots.length) mountOnIntent(roots, keys);
+  if (!roots.length) return;
+  // a page reached by instant navigation: the running worker imports what its calculators need
+  worker?.thread.postMessage({ type: "prepare", ids: [...seen.keys()] });
+  mountOnIntent(roots, keys);
 }
 
 // This module loads async from the <head> (scripts/hooks/runtime.py), so it runs while the

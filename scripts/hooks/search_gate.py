@@ -1,0 +1,42 @@
+"""The search worker waits for the calculators: ``search_gate.js``, inlined at the top of every
+page's ``<head>`` (before mkdocs-material's bundle creates the worker; the CSP hook, listed
+after this one, allows it by its hash). What it holds and until when is said in the script.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+SCRIPT = Path(__file__).with_suffix(".js")
+
+
+class _State:
+    tag = ""
+
+
+def on_config(config, **kwargs):
+    source = SCRIPT.read_text(encoding="utf-8")
+    if "</" in source:
+        raise PluginError(f"{SCRIPT.name} must not hold '</': it is inlined in a <script>")
+    _State.tag = f"<script>{source}</script>"
+    return config
+
+
+def _with_gate(html: str, where: str) -> str:
+    head = re.search(r"<head[^>]*>", html)
+    if head is None:
+        raise PluginError(f"search gate hook: {where} has no <head>")
+    return html[:head.end()] + _State.tag + html[head.end():]
+
+
+def on_post_page(output, page, config, **kwargs):
+    return _with_gate(output, page.file.src_uri)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    if template_name == "404.html":
+        return _with_gate(output_content, template_name)
+    return output_content
