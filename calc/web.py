@@ -29,6 +29,15 @@ def get(calc_id) -> Calculator:
     return CALCULATORS[calc_id]
 
 
+def prepare(ids) -> None:
+    """Import the calculators ``ids`` (a list, or its JSON) need, before the page asks: the
+    browser's worker does so for the page in front of it while it starts. Unknown ids are
+    ignored here; :func:`run` names them."""
+    if isinstance(ids, str):
+        ids = json.loads(ids)
+    CALCULATORS.load(i for i in ids if isinstance(i, str))
+
+
 def result_html(calculator: Calculator, raw: dict) -> str:
     """Validated compute, or the error as escaped text. Raises nothing for bad input."""
     try:

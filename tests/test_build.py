@@ -112,9 +112,16 @@ def test_runtime_files_are_served_by_the_site(built_site):
     css = (katex / "katex.min.css").read_text()
     for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
         assert (katex / font).is_file(), font
-    # Every page names the same runtime, by URLs relative to the folder of calc.js.
+    # Every page names the same runtime, by URLs relative to the folder of calc.js, and its
+    # own calculators (the worker imports what they need as it starts), in page order.
     js = built_site.path / "assets" / "javascripts"
-    urls = {json.dumps(manifest(p.read_text()), sort_keys=True) for p in pages(built_site.path)}
+    urls = set()
+    for page in pages(built_site.path):
+        html = page.read_text()
+        paths = manifest(html)
+        on_page = list(dict.fromkeys(re.findall(r'<div class="calc" [^>]*data-calc="([^"]+)"', html)))
+        assert paths.pop("calculators") == on_page, page
+        urls.add(json.dumps(paths, sort_keys=True))
     assert len(urls) == 1
     paths = json.loads(urls.pop())
     assert (js / paths["worker"].split("?")[0]).is_file()

@@ -125,3 +125,37 @@ def test_the_browser_never_loads_html_entities():
     code = "import sys, calc.web; print('html' in sys.modules, 'html.entities' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_worker_imports_only_what_the_page_needs():
+    """calc.web alone imports no calculator module; prepare() imports the modules of the ids
+    it is given and no other (the arithmetic chapter's start-up skips the zoo, the designer and
+    torch-free network analysis alike); an unknown id is ignored."""
+    import subprocess
+    import sys
+    code = ("import sys, json, calc.web as web\n"
+            "mods = lambda: sorted(m for m in sys.modules if m.startswith('calc.calculators.'))\n"
+            "print(json.dumps(mods()))\n"
+            "web.prepare(json.dumps(['conv-output', 'padding-solver', 'no-such-id']))\n"
+            "print(json.dumps(mods()))\n"
+            "print('calc.network' in sys.modules, 'calc.models' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, prepared, heavy = out.stdout.splitlines()
+    assert json.loads(first) == ["calc.calculators.spec"]
+    assert json.loads(prepared) == ["calc.calculators._common", "calc.calculators.arithmetic",
+                                    "calc.calculators.solvers", "calc.calculators.spec"]
+    assert heavy == "False False"
+
+
+def test_the_registry_lists_what_each_module_defines():
+    """MODULES is the one list of ids: every module defines exactly what it says, in order,
+    and a module that would define something else fails loudly."""
+    from calc.calculators import MODULES, Registry
+    registry = Registry(MODULES)
+    assert list(registry) == [i for ids in MODULES.values() for i in ids]
+    assert [registry[i].id for i in registry] == list(registry)
+    lying = Registry({"arithmetic": ("conv-output",)})
+    with pytest.raises(RuntimeError, match="defines"):
+        lying["conv-output"]
+    with pytest.raises(RuntimeError, match="listed twice"):
+        Registry({"arithmetic": ("a",), "solvers": ("a",)})

@@ -316,3 +316,5 @@ CONV_TRANSPOSE_OUTPUT = Calculator(
             DILATION),
     compute=conv_transpose_output,
 )
+
+CALCULATORS = (CONV_OUTPUT, POOL_OUTPUT, CONV_TRANSPOSE_OUTPUT)

@@ -19,7 +19,7 @@ from ..render.description import describe
 from ..render.pytorch import class_name, to_pytorch
 from ..render.summary_html import LIMIT, layers_html, totals_html
 from ..summary import summarize
-from ._common import EVERY_LAYER
+from ._measured import EVERY_LAYER
 from .spec import Calculator, Field
 
 TEMPLATE = """\
@@ -108,3 +108,5 @@ DESIGNER = Calculator(
             EVERY_LAYER),
     compute=compute,
 )
+
+CALCULATORS = (DESIGNER,)

@@ -13,7 +13,7 @@ from ..models import get_family
 from ..models.registry import Family, Knob
 from ..render.checks_text import findings_text
 from ..render.summary_html import LIMIT, family_summary_html
-from ._common import EVERY_LAYER, measured
+from ._measured import EVERY_LAYER, measured
 from .spec import Calculator, Field
 
 _KINDS = {"int": "int", "ints": "ints", "choice": "choice", "bool": "bool", "fraction": "float"}

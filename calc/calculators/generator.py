@@ -154,3 +154,5 @@ GENERATOR = Calculator(
                   choices=tuple(DTYPE_BYTES))),
     compute=compute,
 )
+
+CALCULATORS = (GENERATOR,)

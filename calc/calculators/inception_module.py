@@ -145,3 +145,5 @@ INCEPTION_MODULE = Calculator(
                   help="fills the input and the six widths with one of GoogLeNet's modules")),
     compute=compute,
 )
+
+CALCULATORS = (INCEPTION_MODULE,)

@@ -8,7 +8,7 @@ from ..memory import DTYPE_BYTES
 from ..models import get_model, list_models
 from ..render.checks_text import findings_text
 from ..render.summary_html import LIMIT, family_summary_html
-from ._common import EVERY_LAYER, measured
+from ._measured import EVERY_LAYER, measured
 from .spec import Calculator, Field
 
 
@@ -40,3 +40,5 @@ NETWORK_SUMMARY = Calculator(
     ),
     compute=_compute,
 )
+
+CALCULATORS = (NETWORK_SUMMARY,)

@@ -172,3 +172,5 @@ INVERSE_SOLVER = Calculator(
             Field("max_padding", "Largest padding", default=3, minimum=0, maximum=16)),
     compute=inverse_solver,
 )
+
+CALCULATORS = (PADDING_SOLVER, INVERSE_SOLVER)

@@ -36,6 +36,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+
+from calc.calculators import MODULES
 from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.runtime")
@@ -48,8 +50,9 @@ CACHE_KEEP = 4                          # entries kept: the newest, by time of u
 KATEX_FILES = ("katex.min.css", "fonts")   # the math is typeset at build time (hooks/typeset.py)
 JS_DIR = "assets/javascripts"          # where calc.js and calc-worker.js live, in docs/ and site/
 WORKER = "calc-worker.js"
-# The browser's entry point into calc: the web module (it imports every calculator).
-ENTRY_MODULES = ("calc.web",)
+# The browser's entry points into calc: the web module, and the calculator modules that its
+# registry imports by name when a page first needs them.
+ENTRY_MODULES = ("calc.web", *(f"calc.calculators.{module}" for module in MODULES))
 
 
 class _State:
@@ -57,7 +60,6 @@ class _State:
     pyodide: str            # "pyodide-314.0.7", a folder under assets/vendor/
     katex: str
     archives: dict          # "stdlib" | "calc" -> (file name under assets/python/, bytes)
-    manifest_tag: str
 
 
 def _pinned(root: Path, package: str) -> str:
@@ -199,13 +201,7 @@ def on_config(config, **kwargs):
         "pages": [],
     }
     _State.rel = rel
-    _set_manifest()
     return config
-
-
-def _set_manifest():
-    _State.manifest_tag = ('<script type="application/json" id="calc-runtime">'
-                           + json.dumps(_State.manifest).replace("</", "<\\/") + "</script>")
 
 
 def on_files(files, config, **kwargs):
@@ -216,18 +212,25 @@ def on_files(files, config, **kwargs):
         if re.search(r"^\s*(`{3,}|~{3,})\s*calc\s*$", file.content_string, re.M):
             pages.append(_State.rel(file.url or "./"))
     _State.manifest["pages"] = sorted(pages)
-    _set_manifest()
     return files
+
+
+_CALCULATOR_ID = re.compile(r'<div[^>]*\bdata-calc="([^"]+)"')
 
 
 def _with_manifest(html: str, where: str, calc_js: str) -> str:
     """The manifest, then calc.js, loaded async from the <head>: it runs while a long page is
-    still parsed, so a calculator parsed near the viewport starts the runtime at once."""
+    still parsed, so a calculator parsed near the viewport starts the runtime at once. The
+    manifest names the page's calculators: the worker imports what they need as it starts."""
     head_end = html.find("</head>")
     if head_end < 0:
         raise PluginError(f"runtime hook: {where} has no </head>")
+    ids = list(dict.fromkeys(_CALCULATOR_ID.findall(html, head_end)))
+    manifest = {**_State.manifest, "calculators": ids}
+    tag = ('<script type="application/json" id="calc-runtime">'
+           + json.dumps(manifest).replace("</", "<\\/") + "</script>")
     script = f'<script type="module" async src="{calc_js}"></script>'
-    return html[:head_end] + _State.manifest_tag + script + html[head_end:]
+    return html[:head_end] + tag + script + html[head_end:]
 
 
 def on_post_page(output, page, config, **kwargs):

@@ -1,12 +1,14 @@
 // Module worker hosting Pyodide and calc.web for every calculator of a visit.
 //
 // Messages in:  {type: "init", pyodide: <folder URL>, stdlib: <zip URL>, calc: <zip URL>,
-//                lock: <Pyodide's lock file without its packages: calc loads none>}
+//                lock: <Pyodide's lock file without its packages: calc loads none>,
+//                calculators: <ids of the page's calculators: imported before "ready">}
+//               {type: "prepare", ids}   (a page reached later: import what it needs now)
 //               {type: "run", seq, id, params}   (params: the form's raw values)
 // Messages out: {type: "ready"} | {type: "failed", message}
 //               {type: "result", seq, html} | {type: "result", seq, error}
 
-let run = null; // calc.web.run, a Python function: (id, params_json) -> html, never raises
+let web = null; // calc.web: run(id, params_json) -> html, never raises; prepare(ids_json)
 
 // Both archives hold bytecode compiled by this Pyodide at build time (scripts/precompile.mjs):
 // the standard library replaces Pyodide's own python_stdlib.zip, and calc is imported
@@ -59,7 +61,7 @@ async function wasmAllowed() {
   }
 }
 
-async function init({ pyodide: indexURL, stdlib, calc, lock }) {
+async function init({ pyodide: indexURL, stdlib, calc, lock, calculators }) {
   try {
     await wasmAllowed();
     // Fetch our package while Pyodide starts.
@@ -77,7 +79,9 @@ async function init({ pyodide: indexURL, stdlib, calc, lock }) {
                                         zip.then(() => new Promise(() => {}))]);
     pyodide.FS.writeFile(CALC_ARCHIVE, new Uint8Array(await zip));
     pyodide.runPython(`import sys; sys.path.append("${CALC_ARCHIVE}")`);
-    run = pyodide.pyimport("calc.web").run;
+    const module = pyodide.pyimport("calc.web");
+    module.prepare(JSON.stringify(calculators ?? []));
+    web = module;
     self.postMessage({ type: "ready" });
   } catch (error) {
     self.postMessage({ type: "failed", message: String(error?.message ?? error) });
@@ -87,10 +91,16 @@ async function init({ pyodide: indexURL, stdlib, calc, lock }) {
 self.onmessage = ({ data }) => {
   if (data.type === "init") {
     init(data);
+  } else if (data.type === "prepare") {
+    try {
+      web?.prepare(JSON.stringify(data.ids));
+    } catch {
+      // a module that fails to import says so in its calculator's result, on first use
+    }
   } else if (data.type === "run") {
     try {
-      if (!run) throw new Error("the Python runtime is not ready");
-      self.postMessage({ type: "result", seq: data.seq, html: run(data.id, JSON.stringify(data.params)) });
+      if (!web) throw new Error("the Python runtime is not ready");
+      self.postMessage({ type: "result", seq: data.seq, html: web.run(data.id, JSON.stringify(data.params)) });
     } catch (error) {
       self.postMessage({ type: "result", seq: data.seq, error: String(error?.message ?? error) });
     }
