@@ -89,36 +89,48 @@ def _transpose_axes(layer, shape) -> tuple[TransposeAxis, TransposeAxis]:
 
 
 def _layer_findings(node) -> list[Finding]:
-    layer, shape = node.layer, node.input_shapes[0] if node.input_shapes else ()
+    layer = node.layer
+    if not isinstance(layer, _CHECKED):
+        return []
+    shape = node.input_shapes[0] if node.input_shapes else ()
+    return [Finding(rule, node.name, layer.type, shape, node.output_shape, axes)
+            for rule, axes in _layer_rules(layer, shape)]
+
+
+# The rules a layer breaks depend on the layer and its input shape only, both values: a
+# deep network repeats a few of each (a designer's repeat block, resnet1202's 1,200
+# convolutions), so each is judged once.
+_CHECKED = (Conv2d, MaxPool2d, AvgPool2d, _AdaptivePool2d, ConvTranspose2d)
+
+
+@lru_cache(maxsize=4096)
+def _layer_rules(layer, shape) -> tuple[tuple[str, tuple | None], ...]:
+    """``(rule, axes)`` of each rule ``layer`` breaks on an input of ``shape``."""
     found = []
-
-    def add(rule, axes, value=()):
-        found.append(Finding(rule, node.name, layer.type, shape, node.output_shape, axes, value))
-
     if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
         axes = _window_axes(layer, shape)
         if any(a.tail and not a.holes for a in axes):   # with holes, the tail is one of them
-            add("dropped", axes)
+            found.append(("dropped", axes))
         if any(a.holes for a in axes):
-            add("gaps", axes)
+            found.append(("gaps", axes))
         if any(a.blind for a in axes):
-            add("blind", axes)
+            found.append(("blind", axes))
         if any(a.ceil_mode and a.overhang for a in axes):
-            add("overhang", axes)
+            found.append(("overhang", axes))
         if isinstance(layer, Conv2d) and shape[1:] == (1, 1) and layer.kernel_size != (1, 1):
-            add("tiny", axes)
+            found.append(("tiny", axes))
         if isinstance(layer, Conv2d) and any(
                 s == 1 and k % 2 == 0 and p > 0 for s, k, p in
                 zip(layer.stride, layer.kernel_size, layer.padding)):
-            add("even_same", axes)
+            found.append(("even_same", axes))
     elif isinstance(layer, _AdaptivePool2d) and len(shape) == 3 and \
             any(o > i for o, i in zip(layer.output_size, shape[1:])):
-        add("enlarged", None)
+        found.append(("enlarged", None))
     elif isinstance(layer, ConvTranspose2d):
         axes = _transpose_axes(layer, shape)
         if any(a.uneven or a.gaps or a.beyond for a in axes):
-            add("uneven", axes)
-    return found
+            found.append(("uneven", axes))
+    return tuple(found)
 
 
 def _channel_findings(network: Network, nodes) -> list[Finding]:
@@ -127,22 +139,27 @@ def _channel_findings(network: Network, nodes) -> list[Finding]:
     widest: dict[tuple, tuple] = {}   # spatial size -> (widest channels there, its node)
     weighted = [n for n in nodes if isinstance(n.layer, (Conv2d, ConvTranspose2d)) or
                 n.layer.type == "Linear"]
-    total = sum(n.layer.macs(n.input_shapes[0], n.output_shape) for n in weighted)
-    last = weighted[-1].name if weighted else None
     # by name: ``node in weighted`` would compare whole nodes, quadratic in the depth
     # (a tenth of a second on resnet1202's 4,209 nodes)
-    is_weighted = {n.name for n in weighted}
+    macs_of = {n.name: n.layer.macs(n.input_shapes[0], n.output_shape) for n in weighted}
+    total = sum(macs_of.values())
+    last = weighted[-1].name if weighted else None
+    dominant = len(weighted) >= DOMINANT_MIN_LAYERS and total
     for node in nodes:
-        shape = node.input_shapes[0] if node.input_shapes else ()
         out = node.output_shape
-        if len(out) == 3 and (out[1:] not in widest or out[0] > widest[out[1:]][0]):
-            widest[out[1:]] = (out[0], node)
-        if node.name in is_weighted and len(weighted) >= DOMINANT_MIN_LAYERS and total:
-            macs = node.layer.macs(shape, out)
-            if macs > DOMINANT_SHARE * total:
-                found.append(Finding("dominant", node.name, node.layer.type, shape, out,
-                                     value=(macs, total)))
-        if node.name in is_weighted and node.name != last:
+        if len(out) == 3:
+            size = out[1:]
+            held = widest.get(size)
+            if held is None or out[0] > held[0]:
+                widest[size] = (out[0], node)
+        macs = macs_of.get(node.name)
+        if macs is None:
+            continue
+        shape = node.input_shapes[0]
+        if dominant and macs > DOMINANT_SHARE * total:
+            found.append(Finding("dominant", node.name, node.layer.type, shape, out,
+                                 value=(macs, total)))
+        if node.name != last:
             channels = out[0]
             if channels >= 8 and channels % 8:
                 found.append(Finding("not_multiple_of_8", node.name, node.layer.type, shape,

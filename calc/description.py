@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import layers as L
 from .errors import CalcError
@@ -57,6 +58,11 @@ MAX_NODES = 50_000       # layers after repetition
 MAX_DEPTH = 32           # nested blocks
 MAX_REPEAT = 10_000
 MAX_ARGS = 16
+# Reading a line and constructing its layer are pure (text and input shape in, a frozen
+# layer out), so a repeat body's lines, and on the designer's next keystroke the lines not
+# edited, are read once: bounded caches of lines up to _CACHED characters.
+_CACHED = 400            # characters of a line kept
+_CACHE_LINES = 4096      # lines kept: at most about 2 MB
 
 
 # --- what each layer takes: PyTorch's constructor order, and what the shape can fill in -------
@@ -232,6 +238,11 @@ class Statement:
 
 
 def _strip_comment(line: str) -> str:
+    cut = line.find("#")
+    if cut < 0:
+        return line
+    if "'" not in line and '"' not in line:
+        return line[:cut]
     quote = None
     for i, ch in enumerate(line):
         if quote:
@@ -389,9 +400,6 @@ class _Builder:
         self.lines = {"input": line}     # node -> the line that made it
         self.output = None
 
-    def name(self, prefix: str, index: int, explicit: str | None) -> str:
-        return prefix + (explicit if explicit else str(index))
-
     def run(self, statements, x: Tensor, prefix: str = "") -> Tensor:
         index = 0
         i = 0
@@ -464,25 +472,25 @@ class _Builder:
             f"{t.name} is {shape} (line {line})"
 
     def layer(self, s, x: Tensor, prefix: str, index: int) -> Tensor:
-        m = _LAYER.match(s.text)
-        if not m:
+        parts = _parts(s.text) if len(s.text) <= _CACHED else _read_layer(s.text)
+        if parts is None:
             raise CalcError(f"line {s.line}: expected 'Layer(arguments)', 'name = Layer(...)' "
                             f"or a block such as 'repeat 3:', got {s.text[:40]!r}")
-        type_name = m["type"]
+        explicit, type_name, args, refs = parts
         spec = SPECS.get(type_name)
         if spec is None:
             known = ", ".join(sorted(SPECS))
             raise CalcError(f"line {s.line}: unknown layer {type_name[:40]!r}; known: {known}")
-        name = self.name(prefix, index, m["name"])
+        name = prefix + (explicit or str(index))
         if name == "input" or name in self.tensors:
             raise CalcError(f"line {s.line}: the name {name!r} is used twice")
-        inputs = self.references(s, m["refs"]) if m["refs"] else (x,)
+        inputs = self.references(s, refs) if refs else (x,)
         if type_name in ("Add", "Concat") and len(inputs) > 1:
             self.check_shapes(s.line, type_name, type_name.lower(), inputs,
                               ("",) * len(inputs))
         try:
-            positional, keywords = _arguments(m["args"])
-            layer = self.construct(spec, type_name, positional, keywords, inputs)
+            layer = _layer(type_name, args, inputs[0].shape) if len(args) <= _CACHED else \
+                _construct(type_name, args, inputs[0].shape)
             if layer.arity == 0:
                 if len(inputs) < 2:
                     raise _Line(f"{type_name} needs 'from' and at least two inputs: "
@@ -510,46 +518,65 @@ class _Builder:
             out.append(self.tensors[ref])
         return tuple(out)
 
-    def construct(self, spec: LayerSpec, type_name: str, positional, keywords, inputs):
-        names = spec.names()
-        if len(positional) > len(names):
-            raise _Line(f"{type_name} takes at most {len(names)} positional arguments, "
-                        f"got {len(positional)}")
-        values = dict(zip(names, positional))
-        for key, value in keywords.items():
-            if key not in spec.params or (spec.lazy and key == spec.inferred):
-                raise _Line(f"{type_name} has no argument {key!r}")
-            if key in values:
-                raise _Line(f"{type_name} got {key!r} twice")
-            values[key] = value
-        for key, value in values.items():
-            if key in _BOOLS and not isinstance(value, bool):
-                raise _Line(f"{key} must be True or False, got {value!r:.20}")
-            if key in _FLOATS and (isinstance(value, bool) or
-                                   not isinstance(value, (int, float))):
-                raise _Line(f"{key} must be a number, got {value!r:.20}")
-        for key, allowed in spec.fixed.items():
-            if key in values and values[key] != allowed:
-                raise _Line(f"{type_name}: calc supports only {key}={allowed!r}")
-            values.pop(key, None)
-        flat_needed = spec.inferred == "in_features" or spec.cls is L.BatchNorm1d
-        if flat_needed and len(inputs[0].shape) != 1:
-            raise _Line(f"{spec.cls.__name__} needs a flat (F,) input, got shape "
-                        f"{'x'.join(map(str, inputs[0].shape))}: add a Flatten first")
-        if spec.inferred and (len(inputs[0].shape) == 1) == flat_needed:
-            shape = inputs[0].shape
-            have = shape[_INFER_FROM[spec.inferred]]
-            if spec.inferred not in values or values[spec.inferred] is None:
-                values[spec.inferred] = have
-            elif values[spec.inferred] != have:
-                raise _Line(f"{type_name} expects {spec.inferred}={values[spec.inferred]}, "
-                            f"but its input has {have} ({'x'.join(map(str, shape))})")
-        try:
-            return spec.cls(**values)
-        except TypeError as err:
-            missing = re.search(r"argument: '(\w+)'", str(err))
-            raise _Line(f"{type_name} needs {missing[1] if missing else 'more arguments'}") \
-                from None
+
+def _read_layer(text: str):
+    """``(name or None, type, arguments' text, references' text or None)`` of a layer's
+    line; ``None`` when it is no layer."""
+    m = _LAYER.match(text)
+    return (m["name"], m["type"], m["args"], m["refs"]) if m else None
+
+
+def _construct(type_name: str, args: str, shape) -> L.Layer:
+    """The layer a line's ``Layer(args)`` builds on an input of ``shape``."""
+    positional, keywords = _arguments(args)
+    return construct(SPECS[type_name], type_name, positional, keywords, shape)
+
+
+_parts = lru_cache(maxsize=_CACHE_LINES)(_read_layer)
+_layer = lru_cache(maxsize=_CACHE_LINES)(_construct)   # a refused layer raises: not kept
+
+
+def construct(spec: LayerSpec, type_name: str, positional, keywords, shape):
+    """The layer ``type_name(*positional, **keywords)`` on an input of ``shape``, the
+    arguments that the shape fixes filled in and checked."""
+    names = spec.names()
+    if len(positional) > len(names):
+        raise _Line(f"{type_name} takes at most {len(names)} positional arguments, "
+                    f"got {len(positional)}")
+    values = dict(zip(names, positional))
+    for key, value in keywords.items():
+        if key not in spec.params or (spec.lazy and key == spec.inferred):
+            raise _Line(f"{type_name} has no argument {key!r}")
+        if key in values:
+            raise _Line(f"{type_name} got {key!r} twice")
+        values[key] = value
+    for key, value in values.items():
+        if key in _BOOLS and not isinstance(value, bool):
+            raise _Line(f"{key} must be True or False, got {value!r:.20}")
+        if key in _FLOATS and (isinstance(value, bool) or
+                               not isinstance(value, (int, float))):
+            raise _Line(f"{key} must be a number, got {value!r:.20}")
+    for key, allowed in spec.fixed.items():
+        if key in values and values[key] != allowed:
+            raise _Line(f"{type_name}: calc supports only {key}={allowed!r}")
+        values.pop(key, None)
+    flat_needed = spec.inferred == "in_features" or spec.cls is L.BatchNorm1d
+    if flat_needed and len(shape) != 1:
+        raise _Line(f"{spec.cls.__name__} needs a flat (F,) input, got shape "
+                    f"{'x'.join(map(str, shape))}: add a Flatten first")
+    if spec.inferred and (len(shape) == 1) == flat_needed:
+        have = shape[_INFER_FROM[spec.inferred]]
+        if spec.inferred not in values or values[spec.inferred] is None:
+            values[spec.inferred] = have
+        elif values[spec.inferred] != have:
+            raise _Line(f"{type_name} expects {spec.inferred}={values[spec.inferred]}, "
+                        f"but its input has {have} ({'x'.join(map(str, shape))})")
+    try:
+        return spec.cls(**values)
+    except TypeError as err:
+        missing = re.search(r"argument: '(\w+)'", str(err))
+        raise _Line(f"{type_name} needs {missing[1] if missing else 'more arguments'}") \
+            from None
 
 
 def parse(text: str, name: str = "description") -> Network:

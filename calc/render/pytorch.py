@@ -47,6 +47,7 @@ import keyword
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 from ..errors import CalcError
 from ..network import Network
@@ -337,7 +338,8 @@ class _Writer:
         index = {node.name: i for i, node in enumerate(nodes)}
         self.reads = [tuple([index[name] for name in node.inputs]) for node in nodes]
         aux_names = network.auxiliary()
-        self.is_aux = [node.name in aux_names for node in nodes]
+        self.is_aux = [node.name in aux_names for node in nodes] if aux_names else \
+            [False] * len(nodes)
         self.out = index[network.output]
         self.kind = [type(node.layer).__name__ for node in nodes]
         self.readers: list = [[] for _ in nodes]
@@ -357,17 +359,22 @@ class _Writer:
         self.leaf: list = [""] * len(nodes)    # node -> its local name
         boxes, chains, leaves = self.boxes, self.chain, self.leaf
         members = root.members
+        by_prefix = {}                         # a node name's prefix -> its box
         for i in range(1, len(nodes)):
-            *parts, last = nodes[i].name.split(".")
-            box = root
-            for part in parts:
-                child = box.alias.get(part)
-                if child is None:
-                    child = _Box(_local(part, box), box)
-                    box.alias[part] = box.children[child.local] = child
-                    boxes.append(child)
-                box = child
-                box.members.append(i)
+            prefix, dot, last = nodes[i].name.rpartition(".")
+            box = by_prefix.get(prefix) if dot else root
+            if box is None:
+                box = root
+                for part in prefix.split("."):
+                    child = box.alias.get(part)
+                    if child is None:
+                        child = _Box(_local(part, box), box)
+                        box.alias[part] = box.children[child.local] = child
+                        boxes.append(child)
+                    box = child
+                by_prefix[prefix] = box
+            for inner in box.chain:
+                inner.members.append(i)
             members.append(i)
             leaf = _clean(last)
             if leaf in box.children:
@@ -428,13 +435,17 @@ class _Writer:
 
     def _units(self, box: _Box) -> list:
         """What ``box``'s forward calls, in order: its blocks, and the nodes in no block."""
-        units, last, depth = [], None, box.depth
+        units, last, depth, chain = [], None, box.depth, self.chain
+        seen, found = None, None      # the nodes of one box share one chain: looked up once
         for i in box.run:
-            unit = i
-            for inner in self.chain[i][depth:]:
-                if inner.block:
-                    unit = inner
-                    break
+            boxes = chain[i]
+            if boxes is not seen:
+                seen, found = boxes, None
+                for k in range(depth, len(boxes)):
+                    if boxes[k].block:
+                        found = boxes[k]
+                        break
+            unit = i if found is None else found
             if unit != last:
                 units.append(unit)
                 last = unit
@@ -467,10 +478,18 @@ class _Writer:
         if box.style == "list" and plain and len(names) == len(units) and \
                 len(box.inputs) == 1 and (box is not self.root or not any(self.is_aux)):
             previous = next(iter(box.inputs))
+            reads = self.reads
             for unit, child in zip(units, box.children.values()):
-                if unit != child or self._unit_reads(unit) != (previous,):
+                if unit is not child and unit != child:
                     break
-                previous = self._unit_value(unit)
+                if unit.__class__ is _Box:
+                    if len(unit.inputs) != 1 or previous not in unit.inputs:
+                        break
+                    previous = unit.output
+                else:
+                    if reads[unit] != (previous,):
+                        break
+                    previous = unit
             else:
                 if previous == box.output:
                     box.form = "seq"
@@ -624,14 +643,19 @@ class _Writer:
         """``(key, values)`` of the module of node ``i``: its call's arguments as text."""
         layer = self.nodes[i].layer
         off = getattr(layer, "inplace", False) and self._read_again(i)
-        cached = self._leaves.get((layer, off))
+        # by identity first: a parsed description's repeated lines share one layer object,
+        # and hashing a layer hashes all of its fields
+        cached = self._same.get((id(layer), off))
         if cached is None:
-            written, slots = call_slots(type(layer))
-            values = slot_values(layer)
-            if off:
-                at = [p for p, _, _ in slots].index("inplace")
-                values = values[:at] + ("False",) + values[at + 1:]
-            cached = self._leaves[(layer, off)] = (("leaf", written), values)
+            cached = self._leaves.get((layer, off))
+            if cached is None:
+                written, slots = call_slots(type(layer))
+                values = slot_values(layer)
+                if off:
+                    at = [p for p, _, _ in slots].index("inplace")
+                    values = values[:at] + ("False",) + values[at + 1:]
+                cached = self._leaves[(layer, off)] = (("leaf", written), values)
+            self._same[(id(layer), off)] = cached
         return cached
 
     def _read_again(self, i: int) -> bool:
@@ -678,6 +702,7 @@ class _Writer:
 
     def _prepare(self):
         self._leaves = {}
+        self._same = {}        # (id of a layer, inplace off) -> _leaves' entry
         self.template = {}     # box or node -> (key, values)
         self.groups: list[_Group] = []
         for i in range(1, len(self.nodes)):
@@ -815,6 +840,14 @@ class _Writer:
         """The template of an ``nn.Sequential``: runs of three or more blocks of one class
         whose arguments grow by equal steps are built in a loop."""
         children = list(box.children.values())
+        template = self.template
+        if not any(c.__class__ is _Box and c.form == "class" for c in children):
+            box.elements, keys, values = children, [], []     # no blocks: no loops
+            for child in children:
+                key, vals = template[child]
+                keys.append(key)
+                values += vals
+            return ("seq", tuple(keys)), tuple(values)
         box.elements, keys, values = [], [], []
         k = 0
         while k < len(children):
@@ -995,7 +1028,7 @@ class _Writer:
                     last = None
                     continue
                 key, values = self.template[element]
-                chunk = tuple([next(subs) for _ in values])
+                chunk = tuple(islice(subs, len(values)))
                 if last is not None and last[0] == key and last[1] == chunk:
                     last[2] += 1
                     continue
