@@ -58,6 +58,11 @@ def _decode(params_json):
         raise CalcError("parameters must be JSON") from None
 
 
+def _internal(calc_id, err: Exception) -> str:
+    where = calc_id if isinstance(calc_id, str) and calc_id in CALCULATORS else "calc"
+    return f"internal error in {where}: {type(err).__name__}: {shown(str(err), 200)}"
+
+
 def run(calc_id, params_json) -> str:
     """Entry point of the browser worker: JSON of raw form values in, HTML out; never raises."""
     try:
@@ -67,9 +72,23 @@ def run(calc_id, params_json) -> str:
     except CalcError as err:
         return html.error(str(err))
     except Exception as err:  # a bug must still reach the reader as text, not a traceback
-        where = calc_id if isinstance(calc_id, str) and calc_id in CALCULATORS else "calc"
-        return html.error(f"internal error in {where}: {type(err).__name__}: "
-                          f"{shown(str(err), 200)}")
+        return html.error(_internal(calc_id, err))
+
+
+def part(calc_id, name, params_json) -> str:
+    """The worker's entry point for a result's on-demand part (``Calculator.parts``): JSON
+    ``{"text": ...}``, or ``{"error": ...}`` naming what is wrong; never raises."""
+    try:
+        calculator = get(calc_id)
+        if not isinstance(name, str) or name not in calculator.parts:
+            known = ", ".join(sorted(calculator.parts)) or "none"
+            raise CalcError(f"part must be one of {known}; got {shown(str(name), 40)}")
+        values = parse_params(calculator, _decode(params_json))
+        return json.dumps({"text": calculator.parts[name](values)})
+    except CalcError as err:
+        return json.dumps({"error": str(err)})
+    except Exception as err:  # a bug must still reach the reader as text
+        return json.dumps({"error": _internal(calc_id, err)})
 
 
 def render_calculator(calc_id: str, defaults: dict, instance: int = 1) -> str:

@@ -133,6 +133,13 @@ def expected_html(page, root) -> str:
     return page.evaluate(AS_PARSED_JS, calc.web.run(root.get_attribute("data-calc"), json.dumps(raw)))
 
 
+def expected_part(root, name: str) -> str:
+    """What calc.web.part in CPython writes for the root's current values."""
+    import calc.web
+    raw = root.evaluate(FORM_VALUES_JS)
+    return json.loads(calc.web.part(root.get_attribute("data-calc"), name, json.dumps(raw)))["text"]
+
+
 def wait_output(page, root, expected: str, status: str = ""):
     """Wait until the root's output is ``expected`` with no update in flight; assert it, and
     that the root's status line reads ``status``."""
@@ -684,6 +691,19 @@ def test_the_designer_follows_typing_and_starts_from_the_zoo(visit, built_site):
     code = Path(download.value.path()).read_text()
     assert "class Network(nn.Module):" in code
     compile(code, "network.py", "exec")
+    assert code == expected_part(root, "code")
+    # the code is written when its box opens, and rewritten while it stays open
+    details = root.locator('details[data-calc-part="code"]')
+    filled = "el => el.querySelector('code[data-calc-text]').dataset.calcFilled === 'true'"
+    details.locator("summary").click()
+    page.wait_for_function(filled, arg=details.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    assert details.locator("code[data-calc-text]").text_content() == expected_part(root, "code")
+    editor.fill("input 3x32x32\nLazyConv2d(8, 3)\n")
+    page.wait_for_function("el => el.textContent.includes('nn.Conv2d(3, 8, ')",
+                           arg=root.locator(".calc-output").element_handle(),
+                           timeout=UPDATE_TIMEOUT_MS)
+    assert details.get_attribute("open") is not None
+    assert details.locator("code[data-calc-text]").text_content() == expected_part(root, "code")
     assert visit.console_errors == []
 
 

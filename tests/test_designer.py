@@ -21,9 +21,27 @@ def test_the_template_is_measured():
     s = summarize(parse(TEMPLATE))
     assert f"{s.params:,}" in out and "calc-error" not in out
     assert 'data-calc-download="network.py"' in out and 'data-calc-text="code"' in out
-    code = html_lib.unescape(re.search(r'data-calc-text="code">(.*?)</code>', out, re.S)[1])
+    # the code is a part, written on demand: the result holds its empty element
+    assert re.search(r'<code data-calc-text="code" data-calc-part="code"></code>', out)
+    code = json.loads(web.part("designer", "code", "{}"))["text"]
     compile(code, "<designer>", "exec")
     assert re.search(r"^class Network\(nn\.(Module|ModuleDict)\):$", code, re.M)
+
+
+def test_a_part_is_the_same_code_the_export_writes_and_refuses_clearly():
+    from calc.description import parse
+    from calc.render.pytorch import to_pytorch
+    text = "input 3x16x16\nLazyConv2d(8, 3)\nReLU()\n"
+    answer = json.loads(web.part("designer", "code", json.dumps({"description": text,
+                                                                 "class_name": "Tiny"})))
+    assert answer == {"text": to_pytorch(parse(text, "network"), "Tiny")}
+    assert "line 2" in json.loads(web.part("designer", "code",
+                                           json.dumps({"description": "input 3x8x8\nFoo()"})))["error"]
+    assert json.loads(web.part("designer", "<b>", "{}"))["error"] == \
+        "part must be one of code; got '<b>'"
+    assert "part must be one of none" in json.loads(web.part("vgg", "code", "{}"))["error"]
+    assert "id must be one of" in json.loads(web.part("nope", "code", "{}"))["error"]
+    assert "JSON" in json.loads(web.part("designer", "code", "{not json"))["error"]
 
 
 def test_start_fills_the_editor_with_a_zoo_network():

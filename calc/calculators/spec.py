@@ -7,7 +7,7 @@ number the same way. Rendering the form is :mod:`calc.render.form`'s job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import validate
@@ -45,6 +45,10 @@ class Calculator:
     fields: tuple[Field, ...]
     compute: Callable[[dict], str]
     description: str = ""
+    # name -> a text written only when the reader asks (opens it, downloads it), from the
+    # same validated values as compute: the designer's PyTorch code. The result holds an
+    # element ``data-calc-text="<name>"`` (with ``data-calc-part``) that calc.js fills.
+    parts: dict[str, Callable[[dict], str]] = field(default_factory=dict, compare=False)
 
     @property
     def has_pairs(self) -> bool:

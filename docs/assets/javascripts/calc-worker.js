@@ -4,9 +4,10 @@
 //                lock: <Pyodide's lock file without its packages: calc loads none>,
 //                calculators: <ids of the page's calculators: imported before "ready">}
 //               {type: "prepare", ids}   (a page reached later: import what it needs now)
+//               {type: "part", seq, id, name, params}   (a result's on-demand text)
 //               {type: "run", seq, id, params}   (params: the form's raw values)
 // Messages out: {type: "ready"} | {type: "failed", message}
-//               {type: "result", seq, html} | {type: "result", seq, error}
+//               {type: "result", seq, html | text} | {type: "result", seq, error}
 
 let web = null; // calc.web: run(id, params_json) -> html, never raises; prepare(ids_json)
 
@@ -96,6 +97,14 @@ self.onmessage = ({ data }) => {
       web?.prepare(JSON.stringify(data.ids));
     } catch {
       // a module that fails to import says so in its calculator's result, on first use
+    }
+  } else if (data.type === "part") {
+    try {
+      if (!web) throw new Error("the Python runtime is not ready");
+      const answer = JSON.parse(web.part(data.id, data.name, JSON.stringify(data.params)));
+      self.postMessage({ type: "result", seq: data.seq, ...answer });
+    } catch (error) {
+      self.postMessage({ type: "result", seq: data.seq, error: String(error?.message ?? error) });
     }
   } else if (data.type === "run") {
     try {

@@ -95,7 +95,8 @@ function startWorker() {
   return current;
 }
 
-async function compute(id, params) {
+// One request to the worker: a result's HTML ({type: "run"}) or a part's text ({type: "part"}).
+async function ask(message) {
   const current = startWorker();
   await current.ready;
   return new Promise((resolve, reject) => {
@@ -106,7 +107,7 @@ async function compute(id, params) {
     current.pending.set(seq, {
       settle: (data) => {
         clearTimeout(timer);
-        if (data.error === undefined) resolve(data.html);
+        if (data.error === undefined) resolve(data.html ?? data.text);
         else reject(new Error(data.error));
       },
       reject: (error) => {
@@ -114,8 +115,34 @@ async function compute(id, params) {
         reject(error);
       },
     });
-    current.thread.postMessage({ type: "run", seq, id, params });
+    current.thread.postMessage({ ...message, seq });
   });
+}
+
+const compute = (id, params) => ask({ type: "run", id, params });
+
+// A part of the result written only when the reader asks for it (the designer's PyTorch
+// code): the empty `[data-calc-text][data-calc-part]` element is filled from the form's
+// values now. Returns the element, or null if the output was replaced meanwhile (the newer
+// output's element is filled on its own turn).
+async function fillPart(root, name) {
+  const selector = `.calc-output [data-calc-part="${CSS.escape(name)}"][data-calc-text]`;
+  const element = root.querySelector(selector);
+  if (!element || element.dataset.calcFilled === "true") return element;
+  element.setAttribute("aria-busy", "true");
+  try {
+    const text = await ask({ type: "part", id: root.dataset.calc, name,
+                             params: values(root.querySelector(".calc-form")) });
+    if (!element.isConnected) return null;
+    element.textContent = text;
+    element.dataset.calcFilled = "true";
+    return element;
+  } catch (error) {
+    if (element.isConnected) element.textContent = `This could not be written: ${error.message}`;
+    return null;
+  } finally {
+    element.removeAttribute("aria-busy");
+  }
 }
 
 // The raw value of one form control: number inputs as text, checkboxes as booleans,
@@ -287,8 +314,10 @@ function applyFills(form, output) {
 
 // A button with data-calc-download="file.ext" saves a text as that file: the text of the
 // output's element data-calc-text="<source>", or of the field named by "field:<name>".
-function download(root, button) {
+async function download(root, button) {
   const source = button.dataset.calcSource ?? "";
+  const part = root.querySelector(`.calc-output [data-calc-part][data-calc-text="${CSS.escape(source)}"]`);
+  if (part && !(await fillPart(root, part.dataset.calcPart))) return;
   const text = source.startsWith("field:")
     ? root.querySelector(".calc-form").elements.namedItem(source.slice(6))?.value
     : root.querySelector(`.calc-output [data-calc-text="${CSS.escape(source)}"]`)?.textContent;
@@ -347,7 +376,14 @@ function mount(root, key) {
       while (dirty) {
         dirty = false;
         try {
-          output.innerHTML = await compute(root.dataset.calc, values(form));
+          const html = await compute(root.dataset.calc, values(form));
+          const open = [...output.querySelectorAll("details[data-calc-part][open]")]
+            .map((details) => details.dataset.calcPart);
+          output.innerHTML = html;
+          for (const name of open) {   // a part the reader is reading stays open, rewritten
+            const details = output.querySelector(`details[data-calc-part="${CSS.escape(name)}"]`);
+            if (details) details.open = true;
+          }
         } catch (error) {
           if (failure || restarted) throw error;
           restarted = error.message;   // startWorker() makes a new one for the retry
@@ -378,6 +414,13 @@ function mount(root, key) {
     update();                   // first the result, then (debounced) the link
     saveSoon(form, key, status);
   });
+  // "toggle" does not bubble: caught on its way down
+  output.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (details.matches?.("details[data-calc-part]") && details.open) {
+      fillPart(root, details.dataset.calcPart);
+    }
+  }, true);
   root.addEventListener("click", (event) => {
     const button = event.target.closest?.("[data-calc-download]");
     if (button) download(root, button);
