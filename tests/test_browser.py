@@ -454,6 +454,31 @@ def test_a_reader_who_only_reads_fetches_no_runtime(visit, built_site):
     assert visit.calc_workers()
 
 
+def test_a_link_to_a_calculator_starts_the_worker_from_the_head(visit, built_site):
+    """For a #calc-<id> link the <head> starts the worker and sends it "init" before calc.js
+    runs (scripts/hooks/early_worker.js); calc.js adopts that worker, one worker in all,
+    even when calc.js arrives after the worker is ready (here 4 s late: its "ready" waits)."""
+    def late(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=b"await new Promise((r) => setTimeout(r, 4000));\n"
+                      + response.body())
+    visit.context.route("**/assets/javascripts/calc.js", late)
+    page = visit.page
+    page.goto(built_site.url + CHAPTER + "#calc-pool-output")
+    page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    assert len(visit.calc_workers()) == 1
+    marks = page.evaluate("""() => Object.fromEntries(['calc:worker-start', 'calc:worker-ready']
+        .map((name) => [name, performance.getEntriesByName(name)[0]?.startTime]))""")
+    calc_js = page.evaluate("""() => performance.getEntriesByType('resource')
+        .find((e) => e.name.endsWith('/calc.js')).responseEnd""")
+    assert marks["calc:worker-start"] < calc_js   # started by the <head>, not by calc.js
+    root = roots(page).nth(1)
+    assert root.get_attribute("data-calc") == "pool-output"
+    root.locator('input[name="stride"]').fill("3")
+    wait_output(page, root, expected_html(page, root))
+    assert visit.console_errors == []
+
+
 def test_calculators_far_below_wait_for_the_reader(visit, built_site):
     """On a chapter whose first calculator is more than two screens down (the architecture
     chapters open with prose), nothing starts until the reader scrolls to it."""
@@ -472,10 +497,18 @@ def test_calculators_far_below_wait_for_the_reader(visit, built_site):
 
 def search_finds(page, query: str) -> int:
     """Type ``query`` into mkdocs-material's search box; the number of results listed."""
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(query)
-    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
-                           timeout=10_000)
+    box = page.locator("input.md-search__input")
+    box.focus()
+    # mkdocs-material says "Initializing search" until its worker has built the index
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
+                           "?.textContent.trim() === 'Type to start searching'", timeout=10_000)
+    box.press_sequentially(query, delay=20)   # as a reader types
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length",
+                               timeout=10_000)
+    except Exception:
+        meta = page.locator(".md-search-result__meta").text_content()
+        pytest.fail(f"search for {query!r} listed nothing; it says {meta!r}", pytrace=False)
     return page.locator(".md-search-result__item").count()
 
 

@@ -50,6 +50,7 @@ CACHE_KEEP = 4                          # entries kept: the newest, by time of u
 KATEX_FILES = ("katex.min.css", "fonts")   # the math is typeset at build time (hooks/typeset.py)
 JS_DIR = "assets/javascripts"          # where calc.js and calc-worker.js live, in docs/ and site/
 WORKER = "calc-worker.js"
+EARLY_WORKER = "early_worker.js"       # beside this hook: inlined after calc.js's tag
 # The browser's entry points into calc: the web module, and the calculator modules that its
 # registry imports by name when a page first needs them.
 ENTRY_MODULES = ("calc.web", *(f"calc.calculators.{module}" for module in MODULES))
@@ -60,6 +61,7 @@ class _State:
     pyodide: str            # "pyodide-314.0.7", a folder under assets/vendor/
     katex: str
     archives: dict          # "stdlib" | "calc" -> (file name under assets/python/, bytes)
+    early_worker: str       # the inline <script> of EARLY_WORKER
 
 
 def _pinned(root: Path, package: str) -> str:
@@ -201,6 +203,10 @@ def on_config(config, **kwargs):
         "pages": [],
     }
     _State.rel = rel
+    early = (Path(__file__).parent / EARLY_WORKER).read_text(encoding="utf-8")
+    if "</" in early:
+        raise PluginError(f"{EARLY_WORKER} must not hold '</': it is inlined in a <script>")
+    _State.early_worker = f"<script>{early}</script>"
     return config
 
 
@@ -230,7 +236,7 @@ def _with_manifest(html: str, where: str, calc_js: str) -> str:
     tag = ('<script type="application/json" id="calc-runtime">'
            + json.dumps(manifest).replace("</", "<\\/") + "</script>")
     script = f'<script type="module" async src="{calc_js}"></script>'
-    return html[:head_end] + tag + script + html[head_end:]
+    return html[:head_end] + tag + script + _State.early_worker + html[head_end:]
 
 
 def on_post_page(output, page, config, **kwargs):

@@ -38,10 +38,15 @@ function startWorker() {
     ready.catch(() => {});
     return { ready };
   }
-  let thread;
+  // started by the <head> for a link to a calculator (scripts/hooks/early_worker.js)
+  const early = window.__calcEarlyWorker;
+  window.__calcEarlyWorker = null;
+  let thread = early?.thread;
   try {
-    performance.mark("calc:worker-start");   // for scripts/measure_site.py
-    thread = new Worker(runtime.worker, { type: "module" });
+    if (!thread) {
+      performance.mark("calc:worker-start");   // for scripts/measure_site.py
+      thread = new Worker(runtime.worker, { type: "module" });
+    }
   } catch (error) { // e.g. a Content-Security-Policy that forbids workers
     failure = error.message;
     const ready = Promise.reject(error);
@@ -79,6 +84,8 @@ function startWorker() {
       reject(new Error(message));
       current.stop(message);
     };
+    for (const event of early?.messages ?? []) thread.onmessage(event);   // before calc.js ran
+    if (early?.error) thread.onerror({ message: early.error });
   });
   current.ready.catch((error) => {
     failure = error.message;
@@ -88,9 +95,11 @@ function startWorker() {
   document.dispatchEvent(new Event("calc:runtime-starting"));
   const settled = () => document.dispatchEvent(new Event("calc:runtime-settled"));
   current.ready.then(settled, settled);
-  thread.postMessage({ type: "init", pyodide: runtime.pyodide, stdlib: runtime.stdlib,
-                      calc: runtime.calc, lock: runtime.lock,
-                      calculators: runtime.calculators });
+  if (!early) {   // (the early worker was sent the same message by the <head>)
+    thread.postMessage({ type: "init", pyodide: runtime.pyodide, stdlib: runtime.stdlib,
+                        calc: runtime.calc, lock: runtime.lock,
+                        calculators: runtime.calculators });
+  }
   worker = current;
   return current;
 }
