@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from math import prod
+from operator import itemgetter
 from typing import NamedTuple
 
 from . import validate, arithmetic
@@ -32,6 +33,7 @@ class Step(NamedTuple):
 
 
 IDENTITY = Step((1, 1), (1, 1), (0, 0))
+_CHANNELS = itemgetter(0)   # of a shape
 
 
 def _spatial(name: str, shape: Shape) -> tuple[int, int, int]:
@@ -48,18 +50,21 @@ class Layer:
     """Base of every layer: defaults for parameter-free, element-wise, single-input layers."""
 
     arity = 1  # number of inputs; 0 means any number >= 2
+    params = 0   # layers with weights override these (properties, or attributes set at
+    buffers = 0  # construction where a network holds many: Conv2d, BatchNorm2d)
+    # Whether the class counts MACs (overrides macs()) and moves receptive fields (overrides
+    # rf_step()): analyses call those methods only where they may answer something else.
+    has_macs = False
+    moves_field = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.has_macs = cls.macs is not Layer.macs
+        cls.moves_field = cls.rf_step is not Layer.rf_step
 
     @property
     def type(self) -> str:
         return type(self).__name__
-
-    @property
-    def params(self) -> int:
-        return 0
-
-    @property
-    def buffers(self) -> int:
-        return 0
 
     def output_shape(self, *shapes: Shape) -> Shape:
         return shapes[0]
@@ -84,14 +89,16 @@ def _set(obj, name, value):
     object.__setattr__(obj, name, value)
 
 
-def _check_channels(obj, in_name, out_name):
-    _set(obj, in_name, validate.integer(in_name, getattr(obj, in_name), 1, validate.MAX_CHANNELS))
-    _set(obj, out_name, validate.integer(out_name, getattr(obj, out_name), 1, validate.MAX_CHANNELS))
-    _set(obj, "groups", validate.integer("groups", obj.groups, 1, validate.MAX_CHANNELS))
-    for name in (in_name, out_name):
-        if getattr(obj, name) % obj.groups:
-            raise CalcError(f"groups ({obj.groups}) must divide {name} ({getattr(obj, name)})")
-    _set(obj, "bias", validate.boolean("bias", obj.bias))
+def _channels(in_name, in_channels, out_name, out_channels, groups, bias) -> tuple:
+    """Channels, groups and bias, checked: ``(in, out, groups, bias)``."""
+    limit = validate.MAX_CHANNELS
+    in_channels = validate.integer(in_name, in_channels, 1, limit)
+    out_channels = validate.integer(out_name, out_channels, 1, limit)
+    groups = validate.integer("groups", groups, 1, limit)
+    for name, value in ((in_name, in_channels), (out_name, out_channels)):
+        if value % groups:
+            raise CalcError(f"groups ({groups}) must divide {name} ({value})")
+    return in_channels, out_channels, groups, validate.boolean("bias", bias)
 
 
 def _check_input_channels(obj, shape, expected):
@@ -100,7 +107,11 @@ def _check_input_channels(obj, shape, expected):
         raise CalcError(f"{obj.type} expects {expected} input channels, got {c}")
 
 
-@dataclass(frozen=True)
+_MAX_CHANNELS, _SQUARE = validate.MAX_CHANNELS, validate.SQUARE
+_new = tuple.__new__   # a named tuple from a tuple, skipping its keyword-handling constructor
+
+
+@dataclass(frozen=True, init=False)
 class Conv2d(Layer):
     """2-D convolution. ``params = Cout * Cin/groups * kh * kw (+ Cout bias)``;
     ``macs = Cout * Ho * Wo * Cin/groups * kh * kw``."""
@@ -113,29 +124,62 @@ class Conv2d(Layer):
     groups: int = 1
     bias: bool = True
 
-    def __post_init__(self):
-        _check_channels(self, "in_channels", "out_channels")
-        _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
-        _set(self, "stride", validate.pair("stride", self.stride, 1))
-        _set(self, "padding", validate.pair("padding", self.padding, 0))
-        _set(self, "dilation", validate.pair("dilation", self.dilation, 1))
-
-    @property
-    def params(self) -> int:
-        weights = self.out_channels * self.in_channels // self.groups * prod(self.kernel_size)
-        return weights + (self.out_channels if self.bias else 0)
+    def __init__(self, in_channels, out_channels, kernel_size=1, stride=1, padding=0,
+                 dilation=1, groups=1, bias=True):
+        # Most nodes of a CNN are convolutions: each field is checked and written once (the
+        # dataclass's __init__ would write each through object.__setattr__, then check it).
+        if not (type(in_channels) is int and type(out_channels) is int and type(groups) is int
+                and type(bias) is bool and 0 < groups <= _MAX_CHANNELS
+                and 0 < in_channels <= _MAX_CHANNELS and 0 < out_channels <= _MAX_CHANNELS
+                and not in_channels % groups and not out_channels % groups):
+            in_channels, out_channels, groups, bias = _channels(
+                "in_channels", in_channels, "out_channels", out_channels, groups, bias)
+        d = self.__dict__
+        d["in_channels"], d["out_channels"] = in_channels, out_channels
+        if (type(kernel_size) is type(stride) is type(padding) is type(dilation) is int
+                and 0 < kernel_size < 8 and 0 < stride < 8 and 0 <= padding < 8
+                and 0 < dilation < 8):   # validate.pair's answers, without four calls
+            d["kernel_size"], d["stride"], d["padding"], d["dilation"] = (
+                _SQUARE[kernel_size], _SQUARE[stride], _SQUARE[padding], _SQUARE[dilation])
+        else:
+            pair = validate.pair
+            d["kernel_size"] = pair("kernel_size", kernel_size, 1)
+            d["stride"] = pair("stride", stride, 1)
+            d["padding"] = pair("padding", padding, 0)
+            d["dilation"] = pair("dilation", dilation, 1)
+        d["groups"], d["bias"] = groups, bias
+        # fixed by the fields (not one of them): set once, as every summary and memory count
+        # reads it
+        kh, kw = d["kernel_size"]
+        d["params"] = (out_channels * in_channels // groups * kh * kw
+                       + (out_channels if bias else 0))
 
     def output_shape(self, shape):
-        _check_input_channels(self, shape, self.in_channels)
-        return (self.out_channels,
-                *map(arithmetic._conv, shape[1:], self.kernel_size, self.stride, self.padding,
-                     self.dilation))
+        if len(shape) != 3 or shape[0] != self.in_channels:
+            _check_input_channels(self, shape, self.in_channels)
+        _, h, w = shape
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (self.kernel_size, self.stride, self.padding,
+                                                  self.dilation)
+        # calc.arithmetic._conv on both axes, inlined: o = (i + 2p - d (k - 1) - 1) // s + 1,
+        # where i + 2p - d (k - 1) - 1 >= 0 (the kernel fits); _conv says why it does not
+        room_h, room_w = h + 2 * ph - dh * (kh - 1) - 1, w + 2 * pw - dw * (kw - 1) - 1
+        if room_h < 0 or room_w < 0:
+            return (self.out_channels, arithmetic._conv(h, kh, sh, ph, dh),
+                    arithmetic._conv(w, kw, sw, pw, dw))
+        return (self.out_channels, room_h // sh + 1, room_w // sw + 1)
 
     def macs(self, input_shape, output_shape):
-        return prod(output_shape) * self.in_channels // self.groups * prod(self.kernel_size)
+        kh, kw = self.kernel_size
+        return prod(output_shape) * self.in_channels // self.groups * kh * kw
 
     def rf_step(self, input_shape):
-        return Step(_spans(self.kernel_size, self.dilation), self.stride, self.padding)
+        kernel, stride, padding, dilation = (self.kernel_size, self.stride, self.padding,
+                                             self.dilation)
+        if kernel == stride == dilation == (1, 1) and padding == (0, 0):
+            return IDENTITY   # a 1x1 convolution (a DenseNet bottleneck's, a projection's)
+        if dilation != (1, 1):
+            kernel = _spans(kernel, dilation)
+        return _new(Step, (kernel, stride, padding))
 
 
 @dataclass(frozen=True)
@@ -155,7 +199,10 @@ class ConvTranspose2d(Layer):
     dilation: tuple = 1
 
     def __post_init__(self):
-        _check_channels(self, "in_channels", "out_channels")
+        for name, value in zip(("in_channels", "out_channels", "groups", "bias"), _channels(
+                "in_channels", self.in_channels, "out_channels", self.out_channels, self.groups,
+                self.bias)):
+            _set(self, name, value)
         _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
         _set(self, "stride", validate.pair("stride", self.stride, 1))
         _set(self, "padding", validate.pair("padding", self.padding, 0))
@@ -186,22 +233,30 @@ class ConvTranspose2d(Layer):
 
 @dataclass(frozen=True)
 class _Pool2d(Layer):
+    dilation = (1, 1)   # AvgPool2d has none; MaxPool2d's field overrides it
+
     def _pool_fields(self):
-        _set(self, "kernel_size", validate.pair("kernel_size", self.kernel_size, 1))
+        d = self.__dict__
+        pair = validate.pair
+        d["kernel_size"] = pair("kernel_size", self.kernel_size, 1)
         stride = self.kernel_size if self.stride is None else self.stride
-        _set(self, "stride", validate.pair("stride", stride, 1))
-        _set(self, "padding", validate.pair("padding", self.padding, 0))
-        _set(self, "ceil_mode", validate.boolean("ceil_mode", self.ceil_mode))
+        d["stride"] = pair("stride", stride, 1)
+        d["padding"] = pair("padding", self.padding, 0)
+        d["ceil_mode"] = validate.boolean("ceil_mode", self.ceil_mode)
 
     def output_shape(self, shape):
-        c, h, w = _spatial(self.type, shape)
-        dilation = getattr(self, "dilation", (1, 1))
-        return (c, *map(arithmetic._pool, (h, w), self.kernel_size, self.stride, self.padding,
-                        dilation, (self.ceil_mode,) * 2))
+        if len(shape) != 3:
+            _spatial(self.type, shape)
+        c, h, w = shape
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (self.kernel_size, self.stride, self.padding,
+                                                  self.dilation)
+        pool, ceil_mode = arithmetic._pool, self.ceil_mode
+        return (c, pool(h, kh, sh, ph, dh, ceil_mode), pool(w, kw, sw, pw, dw, ceil_mode))
 
     def rf_step(self, input_shape):
-        return Step(_spans(self.kernel_size, getattr(self, "dilation", (1, 1))), self.stride,
-                    self.padding)
+        dilation = self.dilation
+        kernel = self.kernel_size if dilation == (1, 1) else _spans(self.kernel_size, dilation)
+        return _new(Step, (kernel, self.stride, self.padding))
 
 
 @dataclass(frozen=True)
@@ -215,7 +270,7 @@ class MaxPool2d(_Pool2d):
 
     def __post_init__(self):
         self._pool_fields()
-        _set(self, "dilation", validate.pair("dilation", self.dilation, 1))
+        self.__dict__["dilation"] = validate.pair("dilation", self.dilation, 1)
 
 
 @dataclass(frozen=True)
@@ -239,8 +294,9 @@ class _AdaptivePool2d(Layer):
         _set(self, "output_size", validate.pair("output_size", self.output_size, 1))
 
     def output_shape(self, shape):
-        c, _, _ = _spatial(self.type, shape)
-        return (c, *self.output_size)
+        if len(shape) != 3:
+            _spatial(self.type, shape)
+        return (shape[0], *self.output_size)
 
     def rf_step(self, input_shape):
         """Uniform windows only: ``in % out == 0`` gives kernel = stride = in / out.
@@ -306,26 +362,32 @@ class _BatchNorm(Layer):
     affine: bool = True
     track_running_stats: bool = True
 
-    @property
-    def params(self):
-        return 2 * self.num_features if self.affine else 0
+    def _set_counts(self):
+        """``params`` and ``buffers``, fixed by the fields (not among them): set at construction,
+        as every summary and memory count reads them."""
+        d = self.__dict__
+        d["params"] = 2 * self.num_features if self.affine else 0
+        d["buffers"] = 2 * self.num_features + 1 if self.track_running_stats else 0
 
-    @property
-    def buffers(self):
-        return 2 * self.num_features + 1 if self.track_running_stats else 0
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class BatchNorm2d(_BatchNorm):
     """Batch normalisation: ``2 * C`` affine parameters; buffers ``running_mean``,
     ``running_var`` (C each) and ``num_batches_tracked`` (1)."""
 
-    def __post_init__(self):
-        _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
-                                                  validate.MAX_CHANNELS))
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True):
+        # one write of every field, as Conv2d's: a CNN has nearly as many as convolutions
+        if not (type(num_features) is int and 0 < num_features <= _MAX_CHANNELS):
+            num_features = validate.integer("num_features", num_features, 1, _MAX_CHANNELS)
+        d = self.__dict__
+        d["num_features"], d["eps"], d["momentum"] = num_features, eps, momentum
+        d["affine"], d["track_running_stats"] = affine, track_running_stats
+        self._set_counts()
 
     def output_shape(self, shape):
-        _check_input_channels(self, shape, self.num_features)
+        if len(shape) != 3 or shape[0] != self.num_features:
+            _check_input_channels(self, shape, self.num_features)
         return shape
 
 
@@ -337,6 +399,7 @@ class BatchNorm1d(_BatchNorm):
     def __post_init__(self):
         _set(self, "num_features", validate.integer("num_features", self.num_features, 1,
                                                     1 << 30))
+        self._set_counts()
 
     def output_shape(self, shape):
         if len(shape) != 1 or shape[0] != self.num_features:
@@ -450,11 +513,20 @@ class Concat(Layer):
 
     def output_shape(self, *shapes):
         first = shapes[0]
+        size = first[1:]
+        if len(shapes) == 2 and shapes[1][1:] == size:   # the builder's DenseNet shortcut
+            return (first[0] + shapes[1][0], *size)
+        # DenseNet concatenates dozens of maps of a few distinct shapes: compare those.
+        # (A shape of another length has a tail of another length.)
+        for other in shapes if len(shapes) < 4 else set(shapes):
+            if other[1:] != size:
+                break
+        else:
+            return (sum(map(_CHANNELS, shapes)), *size)
         for other in shapes[1:]:
             if len(other) != len(first) or other[1:] != first[1:]:
                 raise CalcError(f"Concat needs inputs that differ only in channels, got "
                                 f"{format_shape(first)} and {format_shape(other)}")
-        return (sum(s[0] for s in shapes), *first[1:])
 
 
 @dataclass(frozen=True)

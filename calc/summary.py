@@ -10,7 +10,9 @@ runs, bias excluded (torchvision's ``_ops``); ``flops = 2 * macs``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress, islice, repeat
 from math import prod
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from .layers import Shape
@@ -29,6 +31,12 @@ class Row(NamedTuple):
     activations: int
     rf: ReceptiveField | None
     auxiliary: bool
+
+
+_new = tuple.__new__   # _new(Row, values): a Row, skipping its keyword-handling __new__
+_PARAMS, _BUFFERS, _NAME = attrgetter("params"), attrgetter("buffers"), attrgetter("__name__")
+_HAS_MACS = attrgetter("has_macs")
+_NAME_OF, _LAYER, _OUTPUT = itemgetter(0), itemgetter(1), itemgetter(4)   # of a Node
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,11 @@ def network_field(network: Network, fields=None, notes=None, aux=None):
         fields, notes = receptive_fields(network)
     if aux is None:
         aux = network.auxiliary()
+    if not notes:   # then the answer is the last defined field: look from the end
+        for name, _, _, _, _ in reversed(network.nodes[1:]):
+            if name not in aux and fields[name] is not None:
+                return name, fields[name]
+        return None, None
     node = field = None
     misaligned = set(notes)  # a misaligned merge leaves every node after it undefined
     for name, _, inputs, _, _ in network.nodes[1:]:
@@ -92,23 +105,26 @@ def summarize(network: Network) -> Summary:
     """
     aux = network.auxiliary()
     fields, notes = receptive_fields(network)
-    rows = []
-    params = buffers = macs = aux_params = aux_macs = 0
-    for name, layer, inputs, input_shapes, output_shape in network.nodes[1:]:
-        p = layer.params
-        m = layer.macs(input_shapes[0], output_shape)
-        is_aux = name in aux
-        rf = fields[name]
-        rows.append(Row(name, type(layer).__name__, output_shape, p, m, prod(output_shape), rf,
-                        is_aux))
-        params += p
-        buffers += layer.buffers
-        if is_aux:
-            aux_params += p
-            aux_macs += m
-        else:
-            macs += m
+    # column by column, each loop in C: one row per node but the input
+    nodes = network.nodes[1:]
+    if len(fields) == len(network.nodes):   # every node, in order (names are unique)
+        names, rfs = tuple(islice(fields, 1, None)), islice(fields.values(), 1, None)
+    else:
+        names = tuple(map(_NAME_OF, nodes))
+        rfs = map(fields.__getitem__, names)
+    layers, outputs = tuple(map(_LAYER, nodes)), tuple(map(_OUTPUT, nodes))
+    params = list(map(_PARAMS, layers))
+    macs = [0] * len(layers)
+    for i in compress(range(len(layers)), map(_HAS_MACS, layers)):
+        macs[i] = layers[i].macs(nodes[i].input_shapes[0], outputs[i])
+    is_aux = list(map(aux.__contains__, names)) if aux else repeat(False)
+    rows = tuple(map(_new, repeat(Row), zip(names, map(_NAME, map(type, layers)), outputs,
+                                            params, macs, map(prod, outputs),
+                                            rfs, is_aux)))
+    aux_params = sum(compress(params, is_aux)) if aux else 0
+    aux_macs = sum(compress(macs, is_aux)) if aux else 0
+    params, buffers, macs = sum(params), sum(map(_BUFFERS, layers)), sum(macs) - aux_macs
     last_rf_node, last_rf = network_field(network, fields, notes, aux)
-    return Summary(network.name, network.input_shape, network.output_shape, tuple(rows),
+    return Summary(network.name, network.input_shape, network.output_shape, rows,
                    params, buffers, macs, aux_params, aux_macs, last_rf, last_rf_node,
                    tuple(notes.values()), network)

@@ -58,10 +58,14 @@ def integer(name: str, value, minimum: int = 0, maximum: int = MAX_SIZE) -> int:
     return value
 
 
+# (v, v) for the commonest v: a network's many kernels, strides and paddings share them
+SQUARE = tuple((v, v) for v in range(8))
+
+
 def pair(name: str, value, minimum: int = 0, maximum: int = MAX_SIZE) -> tuple[int, int]:
     """Return ``value`` (an int or a 2-sequence) as a validated ``(h, w)`` pair."""
     if type(value) is int and minimum <= value <= maximum:
-        return (value, value)
+        return SQUARE[value] if 0 <= value < 8 else (value, value)
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise CalcError(f"{name} must be one integer or a pair (h, w), got {shown(value, 40)}")

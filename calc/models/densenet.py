@@ -39,33 +39,45 @@ from .registry import Family, Knob, register, register_family
 
 
 def dense_layer(g: NetworkBuilder, prefix: str, features: list[Tensor], growth_rate: int,
-                bn_size: int, drop_rate: float, bottleneck: bool = True) -> Tensor:
+                bn_size: int, drop_rate: float, bottleneck: bool = True, tail=None) -> Tensor:
     """One bottleneck layer (BN-ReLU-Conv1x1-BN-ReLU-Conv3x3) on the concatenation of
     ``features``, or without ``bottleneck`` one BN-ReLU-Conv3x3; returns its
-    ``growth_rate`` new channels."""
+    ``growth_rate`` new channels. ``tail`` is :func:`bottleneck_tail`'s answer, which the
+    dense layers of a block share."""
     x = features[0] if len(features) == 1 else g.concat(f"{prefix}.cat", *features)
+    channels = x.channels
     if not bottleneck:
-        layers = [("norm1", BatchNorm2d(x.channels)), ("relu1", RELU),
-                  ("conv1", Conv2d(x.channels, growth_rate, 3, 1, 1, bias=False))]
+        layers = [("norm1", BatchNorm2d(channels)), _RELU1,
+                  ("conv1", Conv2d(channels, growth_rate, 3, 1, 1, bias=False))]
     else:
-        inner = bn_size * growth_rate
-        layers = [("norm1", BatchNorm2d(x.channels)), ("relu1", RELU),
-                  ("conv1", Conv2d(x.channels, inner, 1, bias=False)),
-                  ("norm2", BatchNorm2d(inner)), ("relu2", RELU),
-                  ("conv2", Conv2d(inner, growth_rate, 3, 1, 1, bias=False))]
-    x = g.sequential(prefix, layers, x)
+        layers = [("norm1", BatchNorm2d(channels)), _RELU1,
+                  ("conv1", Conv2d(channels, bn_size * growth_rate, 1, bias=False)),
+                  *(tail or bottleneck_tail(growth_rate, bn_size))]
     if drop_rate > 0:
-        x = g.layer(f"{prefix}.dropout", Dropout(drop_rate), x)
-    return x
+        layers.append(("dropout", Dropout(drop_rate)))
+    return g.sequential(prefix, layers, x)
+
+
+_RELU1 = ("relu1", RELU)
+
+
+def bottleneck_tail(growth_rate: int, bn_size: int) -> tuple:
+    """``norm2``, ``relu2`` and ``conv2`` of a bottleneck dense layer, as ``(name, layer)``
+    pairs: BN on ``bn_size * k`` channels, ReLU, 3x3 conv to k. They do not depend on the
+    layer's input, so one triple serves every layer of a block."""
+    inner = bn_size * growth_rate
+    return (("norm2", BatchNorm2d(inner)), ("relu2", RELU),
+            ("conv2", Conv2d(inner, growth_rate, 3, 1, 1, bias=False)))
 
 
 def dense_block(g: NetworkBuilder, prefix: str, x: Tensor, num_layers: int, growth_rate: int,
                 bn_size: int, drop_rate: float, bottleneck: bool = True) -> Tensor:
     """``num_layers`` dense layers; the output concatenates the input and every new map."""
+    tail = bottleneck_tail(growth_rate, bn_size) if bottleneck else None
     features = [x]
     for index in range(1, num_layers + 1):
         features.append(dense_layer(g, f"{prefix}.denselayer{index}", features, growth_rate,
-                                    bn_size, drop_rate, bottleneck))
+                                    bn_size, drop_rate, bottleneck, tail))
     return g.concat(f"{prefix}.cat", *features)
 
 
