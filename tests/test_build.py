@@ -102,6 +102,14 @@ def test_every_calc_fence_is_prerendered(built_site, hooks):
     assert found == expected
 
 
+def test_every_page_declares_its_charset_within_its_first_1024_bytes(built_site):
+    """The hooks put their scripts after the charset declaration, never before: a browser looks
+    for it in the first 1024 bytes only (else it guesses, and may parse the page twice)."""
+    for page in pages(built_site.path):
+        head = page.read_bytes()[:1024].lower()
+        assert b'<meta charset="utf-8">' in head, page
+
+
 def test_runtime_files_are_served_by_the_site(built_site):
     pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
     vendor = built_site.path / "assets" / "vendor"

@@ -36,9 +36,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-
-from calc.calculators import MODULES
 from mkdocs.utils import get_relative_url
+
+from _head import head_start
+from calc.calculators import MODULES
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 
@@ -225,18 +226,20 @@ _CALCULATOR_ID = re.compile(r'<div[^>]*\bdata-calc="([^"]+)"')
 
 
 def _with_manifest(html: str, where: str, calc_js: str) -> str:
-    """The manifest, then calc.js, loaded async from the <head>: it runs while a long page is
-    still parsed, so a calculator parsed near the viewport starts the runtime at once. The
-    manifest names the page's calculators: the worker imports what they need as it starts."""
-    head_end = html.find("</head>")
-    if head_end < 0:
-        raise PluginError(f"runtime hook: {where} has no </head>")
+    """The manifest, calc.js (async) and early_worker.js, first in the <head>: calc.js runs
+    while a long page is still parsed, so a calculator parsed near the viewport starts the
+    runtime at once, and a link to a calculator starts it before any stylesheet has loaded.
+    The manifest names the page's calculators: the worker imports what they need as it
+    starts."""
+    at, head_end = head_start(html), html.find("</head>")
+    if at is None or head_end < 0:
+        raise PluginError(f"runtime hook: {where} has no <head>")
     ids = list(dict.fromkeys(_CALCULATOR_ID.findall(html, head_end)))
     manifest = {**_State.manifest, "calculators": ids}
     tag = ('<script type="application/json" id="calc-runtime">'
            + json.dumps(manifest).replace("</", "<\\/") + "</script>")
     script = f'<script type="module" async src="{calc_js}"></script>'
-    return html[:head_end] + tag + script + _State.early_worker + html[head_end:]
+    return html[:at] + tag + script + _State.early_worker + html[at:]
 
 
 def on_post_page(output, page, config, **kwargs):

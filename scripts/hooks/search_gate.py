@@ -5,10 +5,11 @@ after this one, allows it by its hash). What it holds and until when is said in 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+from _head import head_start
 
 SCRIPT = Path(__file__).with_suffix(".js")
 
@@ -26,10 +27,10 @@ def on_config(config, **kwargs):
 
 
 def _with_gate(html: str, where: str) -> str:
-    head = re.search(r"<head[^>]*>", html)
-    if head is None:
+    at = head_start(html)
+    if at is None:
         raise PluginError(f"search gate hook: {where} has no <head>")
-    return html[:head.end()] + _State.tag + html[head.end():]
+    return html[:at] + _State.tag + html[at:]
 
 
 def on_post_page(output, page, config, **kwargs):

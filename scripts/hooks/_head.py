@@ -1,0 +1,20 @@
+"""Where the hooks put their tags in a page's ``<head>``."""
+
+from __future__ import annotations
+
+import re
+
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def head_start(html: str) -> int | None:
+    """The offset just after the charset declaration, else just after ``<head>``: the first
+    place for a script. A tag goes after the charset, never before it, as the declaration must
+    stay within a page's first 1024 bytes; early, as a classic script after a stylesheet
+    waits for the stylesheet to load. ``None`` for a page without ``<head>``."""
+    for pattern in (_CHARSET, _HEAD):
+        match = pattern.search(html)
+        if match:
+            return match.end()
+    return None
