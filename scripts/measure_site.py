@@ -605,11 +605,13 @@ def main(argv=None):
     parser.add_argument("--no-bare", action="store_true", help="--compare: leave out Pyodide "
                         "alone")
     parser.add_argument("--timeout", type=float, default=60, help="--compare: seconds per visit")
+    parser.add_argument("--page", default=CHAPTER, help="--compare: the page whose first "
+                        f"calculator a link opens (default {CHAPTER})")
     args = parser.parse_args(argv)
     if chromium_executable() is None:
         sys.exit("Chromium not found: apt-get install chromium (or set CHROMIUM)")
     if args.compare:
-        compare(args.compare, args.runs, CHAPTER, not args.no_bare, args.timeout)
+        compare(args.compare, args.runs, args.page, not args.no_bare, args.timeout)
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site

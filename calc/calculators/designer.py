@@ -12,11 +12,8 @@ from __future__ import annotations
 from ..checks import check
 from ..description import parse_with_lines
 from ..memory import DTYPE_BYTES
-from ..models import get_model
 from ..render import html
 from ..render.checks_text import findings_text
-from ..render.description import describe
-from ..render.pytorch import class_name, to_pytorch
 from ..render.summary_html import LIMIT, layers_html, totals_html
 from ..summary import summarize
 from ._measured import EVERY_LAYER
@@ -72,6 +69,9 @@ def _fill(text: str) -> str:
 
 def compute(v: dict) -> str:
     if v["start"]:
+        # the zoo and its description writer load when a reader first picks a network
+        from ..models import get_model
+        from ..render.description import describe
         text = BLANK if v["start"] == "blank" else describe(get_model(v["start"]))
         return _fill(text) + (f'<p class="calc-note">Loading {html.escape(v["start"])} into '
                               "the editor.</p>")
@@ -87,6 +87,7 @@ def compute(v: dict) -> str:
 def code(v: dict) -> str:
     """The network as PyTorch code: written when the reader opens or downloads it (the
     ``code`` part), not on every keystroke (a third of a 1000-layer keystroke's time)."""
+    from ..render.pytorch import class_name, to_pytorch   # loaded with the first code asked for
     network, _ = parse_with_lines(v["description"], "network")
     return to_pytorch(network, class_name(v["class_name"] or "Network"))
 
