@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
 
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
@@ -18,3 +21,13 @@ def head_start(html: str) -> int | None:
         if match:
             return match.end()
     return None
+
+
+def inline_script(path: Path) -> str:
+    """``<script>`` holding the JavaScript file ``path``, without its whole-line comments
+    (they are for the source's readers; every page would carry them)."""
+    source = path.read_text(encoding="utf-8")
+    if "</" in source:
+        raise PluginError(f"{path.name} must not hold '</': it is inlined in a <script>")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    return f"<script>{code}</script>"

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from _head import head_start
+from _head import head_start, inline_script
 from calc.calculators import MODULES
 
 log = logging.getLogger("mkdocs.hooks.runtime")
@@ -204,10 +204,7 @@ def on_config(config, **kwargs):
         "pages": [],
     }
     _State.rel = rel
-    early = (Path(__file__).parent / EARLY_WORKER).read_text(encoding="utf-8")
-    if "</" in early:
-        raise PluginError(f"{EARLY_WORKER} must not hold '</': it is inlined in a <script>")
-    _State.early_worker = f"<script>{early}</script>"
+    _State.early_worker = inline_script(Path(__file__).parent / EARLY_WORKER)
     return config
 
 

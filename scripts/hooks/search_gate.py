@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from _head import head_start
+from _head import head_start, inline_script
 
 SCRIPT = Path(__file__).with_suffix(".js")
 
@@ -19,10 +19,7 @@ class _State:
 
 
 def on_config(config, **kwargs):
-    source = SCRIPT.read_text(encoding="utf-8")
-    if "</" in source:
-        raise PluginError(f"{SCRIPT.name} must not hold '</': it is inlined in a <script>")
-    _State.tag = f"<script>{source}</script>"
+    _State.tag = inline_script(SCRIPT)
     return config
 
 
