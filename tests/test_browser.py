@@ -479,6 +479,14 @@ def test_a_link_to_a_calculator_starts_the_worker_from_the_head(visit, built_sit
     assert visit.console_errors == []
 
 
+def test_a_stale_calculator_link_to_a_page_without_one_starts_nothing(visit, built_site):
+    page = visit.page
+    page.goto(built_site.url + OTHER_PAGE + "#calc-conv-output")
+    page.wait_for_load_state("networkidle")
+    assert not visit.calc_workers()
+    assert not [u for u in visit.requests if "pyodide" in u or "/assets/python/" in u]
+
+
 def test_calculators_far_below_wait_for_the_reader(visit, built_site):
     """On a chapter whose first calculator is more than two screens down (the architecture
     chapters open with prose), nothing starts until the reader scrolls to it."""

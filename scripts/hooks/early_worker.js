@@ -11,6 +11,7 @@
       || typeof Worker !== "function") return;
   try {
     const manifest = JSON.parse(document.getElementById("calc-runtime").textContent);
+    if (!manifest.calculators?.length) return;   // a stale link: this page has none
     const calcJs = document.querySelector("script[src$='/calc.js'], script[src='calc.js']");
     const base = new URL(calcJs.getAttribute("src"), document.baseURI);
     const url = (path) => new URL(path, base).href;
