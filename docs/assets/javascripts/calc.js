@@ -550,7 +550,8 @@ function mountPage() {
 function intentWhileParsing() {
   runtime ??= readRuntime();
   if (!runtime || navigator.connection?.saveData) return;
-  if (location.hash.startsWith("#calc-")) {   // a link to a calculator: intent enough
+  // a link to a calculator on this page: intent enough
+  if (location.hash.startsWith("#calc-") && runtime.calculators.length) {
     startWorker();
     return;
   }
