@@ -29,6 +29,7 @@ bench: $(VENV)/.test node_modules/.installed
 	$(BIN)/python scripts/bench_summary.py
 	$(BIN)/python scripts/bench_calculators.py
 	$(BIN)/python scripts/measure_site.py
+	$(BIN)/python scripts/measure_site.py --compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,7 +1,7 @@
 """Measure the built site in the system's Chromium: what a reader waits for, and what they download.
 
     .venv/bin/python scripts/measure_site.py [--site DIR] [--runs 5] [--out results.json]
-    .venv/bin/python scripts/measure_site.py --compare SITE [SITE ...] [--runs 5]
+    .venv/bin/python scripts/measure_site.py --compare [SITE ...] [--runs 5] [--page PAGE]
 
 Builds the site (``mkdocs build --strict``) unless ``--site`` names a built one, serves it
 on 127.0.0.1 with Python's http.server (no compression, no network latency: the times
@@ -599,9 +599,10 @@ def main(argv=None):
     parser.add_argument("--changes", type=int, default=20,
                         help="input changes per calculator per run (default 20)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
-    parser.add_argument("--compare", type=Path, nargs="+", metavar="SITE",
-                        help="instead: time to live calculators of these built sites side by "
-                             "side, and of stock Pyodide alone (see compare())")
+    parser.add_argument("--compare", type=Path, nargs="*", metavar="SITE",
+                        help="instead: time to live calculators of these built sites (none: "
+                             "this checkout, built now) side by side, and of stock Pyodide "
+                             "alone (see compare())")
     parser.add_argument("--no-bare", action="store_true", help="--compare: leave out Pyodide "
                         "alone")
     parser.add_argument("--timeout", type=float, default=60, help="--compare: seconds per visit")
@@ -610,8 +611,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if chromium_executable() is None:
         sys.exit("Chromium not found: apt-get install chromium (or set CHROMIUM)")
-    if args.compare:
-        compare(args.compare, args.runs, args.page, not args.no_bare, args.timeout)
+    if args.compare is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            sites = args.compare
+            if not sites:
+                sites = [Path(tmp) / "site"]
+                build_site(sites[0], "http://127.0.0.1/guide/")
+            compare(sites, args.runs, args.page, not args.no_bare, args.timeout)
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
