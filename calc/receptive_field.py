@@ -69,13 +69,16 @@ def _merge(name: str, fields: list[ReceptiveField]):
     Ps, Qs = zip(*paddings)
     if (len(set(strides)) == 1 and len(set(map(sub, hs, map(add, Ps, Ps)))) == 1
             and len(set(map(sub, ws, map(add, Qs, Qs)))) == 1):
-        (h0, w0), (P0, Q0) = sizes[0], paddings[0]
-        h, w = max(hs), max(ws)
-        # aligned centres c = (r - 1) / 2 - P give P for the widest size; equal parity keeps
-        # it whole
-        return _new(ReceptiveField, ((h, w), strides[0], ((h - h0 + 2 * P0) // 2,
-                                                           (w - w0 + 2 * Q0) // 2))), None
+        return _widened(fields[0], (max(hs), max(ws))), None
     return _misaligned(name, fields)
+
+
+def _widened(rf: ReceptiveField, size) -> ReceptiveField:
+    """The field of ``size`` aligned with ``rf``: same stride and centre. Aligned centres
+    ``c = (r - 1) / 2 - P`` give ``P`` for the wider size; equal parity keeps it whole."""
+    (h, w), stride, (P, Q) = rf
+    H, W = size
+    return _new(ReceptiveField, ((H, W), stride, ((H - h + 2 * P) // 2, (W - w + 2 * Q) // 2)))
 
 
 def _merge_two(a: ReceptiveField, b: ReceptiveField) -> ReceptiveField | None:
@@ -89,8 +92,7 @@ def _merge_two(a: ReceptiveField, b: ReceptiveField) -> ReceptiveField | None:
         return a
     if oh >= h and ow >= w:
         return b
-    H, W = max(h, oh), max(w, ow)
-    return _new(ReceptiveField, ((H, W), stride, ((H - h + 2 * P) // 2, (W - w + 2 * Q) // 2)))
+    return _widened(a, (max(h, oh), max(w, ow)))
 
 
 def _misaligned(name: str, fields: list[ReceptiveField]):

@@ -478,18 +478,10 @@ class _Writer:
         if box.style == "list" and plain and len(names) == len(units) and \
                 len(box.inputs) == 1 and (box is not self.root or not any(self.is_aux)):
             previous = next(iter(box.inputs))
-            reads = self.reads
             for unit, child in zip(units, box.children.values()):
-                if unit is not child and unit != child:
+                if unit != child or self._unit_reads(unit) != (previous,):
                     break
-                if unit.__class__ is _Box:
-                    if len(unit.inputs) != 1 or previous not in unit.inputs:
-                        break
-                    previous = unit.output
-                else:
-                    if reads[unit] != (previous,):
-                        break
-                    previous = unit
+                previous = self._unit_value(unit)
             else:
                 if previous == box.output:
                     box.form = "seq"
@@ -643,19 +635,14 @@ class _Writer:
         """``(key, values)`` of the module of node ``i``: its call's arguments as text."""
         layer = self.nodes[i].layer
         off = getattr(layer, "inplace", False) and self._read_again(i)
-        # by identity first: a parsed description's repeated lines share one layer object,
-        # and hashing a layer hashes all of its fields
-        cached = self._same.get((id(layer), off))
+        cached = self._leaves.get((layer, off))
         if cached is None:
-            cached = self._leaves.get((layer, off))
-            if cached is None:
-                written, slots = call_slots(type(layer))
-                values = slot_values(layer)
-                if off:
-                    at = [p for p, _, _ in slots].index("inplace")
-                    values = values[:at] + ("False",) + values[at + 1:]
-                cached = self._leaves[(layer, off)] = (("leaf", written), values)
-            self._same[(id(layer), off)] = cached
+            written, slots = call_slots(type(layer))
+            values = slot_values(layer)
+            if off:
+                at = [p for p, _, _ in slots].index("inplace")
+                values = values[:at] + ("False",) + values[at + 1:]
+            cached = self._leaves[(layer, off)] = (("leaf", written), values)
         return cached
 
     def _read_again(self, i: int) -> bool:
@@ -702,7 +689,6 @@ class _Writer:
 
     def _prepare(self):
         self._leaves = {}
-        self._same = {}        # (id of a layer, inplace off) -> _leaves' entry
         self.template = {}     # box or node -> (key, values)
         self.groups: list[_Group] = []
         for i in range(1, len(self.nodes)):
@@ -840,14 +826,6 @@ class _Writer:
         """The template of an ``nn.Sequential``: runs of three or more blocks of one class
         whose arguments grow by equal steps are built in a loop."""
         children = list(box.children.values())
-        template = self.template
-        if not any(c.__class__ is _Box and c.form == "class" for c in children):
-            box.elements, keys, values = children, [], []     # no blocks: no loops
-            for child in children:
-                key, vals = template[child]
-                keys.append(key)
-                values += vals
-            return ("seq", tuple(keys)), tuple(values)
         box.elements, keys, values = [], [], []
         k = 0
         while k < len(children):
