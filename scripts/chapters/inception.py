@@ -319,7 +319,6 @@ def googlenet_table_1_check() -> Figure:
 @figure("inception-module-diagram")
 def module_diagram(module: str = "inception3a") -> Figure:
     """One GoogLeNet module drawn with calc's shapes, parameters, MACs and receptive fields."""
-    from matplotlib.patches import FancyBboxPatch
 
     s = measured("googlenet_paper")
     net = s.network
@@ -332,17 +331,9 @@ def module_diagram(module: str = "inception3a") -> Figure:
     ax.axis("off")
     colours = plot.OKABE_ITO
 
-    def box(x, y, text, colour, width=1.85, height=0.78):
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                    boxstyle="round,pad=0.02,rounding_size=0.08",
-                                    facecolor=colour, alpha=0.22, edgecolor=plot.INK,
-                                    linewidth=0.8))
-        ax.text(x, y, text, ha="center", va="center", fontsize=7.2, color=plot.INK)
-
-    def arrow(x0, y0, x1, y1):
-        ax.annotate("", (x1, y1), (x0, y0),
-                    arrowprops={"arrowstyle": "-|>", "color": plot.INK, "linewidth": 0.8,
-                                "shrinkA": 0, "shrinkB": 0})
+    box = functools.partial(plot.block, ax, width=1.85, height=0.78, rounding=0.08,
+                            fontsize=7.2)
+    arrow = functools.partial(plot.arrow, ax, linewidth=0.8)
 
     def conv_text(node):
         layer = net.node(node).layer

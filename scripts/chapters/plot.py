@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 INK = "#0a0b0c"           # replaced by currentColor
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -43,6 +44,23 @@ plt.rcParams.update(STYLE)   # for everything drawn after, legends and annotatio
 def new(rows: int = 1, cols: int = 1, **kwargs):
     """A figure and its axes in the chapter style."""
     return plt.subplots(rows, cols, **kwargs)
+
+
+def block(ax, x, y, text, colour, *, width, height, rounding, fontsize):
+    """A block diagram's layer: a rounded box of ``width`` x ``height`` centred at (x, y),
+    tinted ``colour``, outlined in ink, holding ``text``."""
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle=f"round,pad=0.02,rounding_size={rounding}",
+                                facecolor=colour, alpha=0.22, edgecolor=INK, linewidth=0.8))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=INK)
+
+
+def arrow(ax, x0, y0, x1, y1, *, linewidth, **props):
+    """An ink arrow from (x0, y0) to (x1, y1), touching both ends; ``props`` add to its
+    ``arrowprops`` (a ``connectionstyle`` for an elbow)."""
+    ax.annotate("", (x1, y1), (x0, y0),
+                arrowprops={"arrowstyle": "-|>", "color": INK, "linewidth": linewidth,
+                            "shrinkA": 0, "shrinkB": 0, **props})
 
 
 def svg(fig, name: str, title: str, alt: str) -> str:

@@ -554,7 +554,6 @@ def resnext_table() -> Table:
 def block_figure(depth: int = 28, widen_factor: int = 10, group: int = 2,
                  dropout: float = 0.3) -> Figure:
     """The wide-dropout block, drawn with calc's shapes, parameters and MACs."""
-    from matplotlib.patches import FancyBboxPatch
 
     name = f"wrn_{depth}_{widen_factor}"
     s = s_(name, dropout=dropout)
@@ -568,17 +567,9 @@ def block_figure(depth: int = 28, widen_factor: int = 10, group: int = 2,
     ax.axis("off")
     colours = plot.OKABE_ITO
 
-    def box(x, y, text, colour, width=6.5, height=0.78):
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                    boxstyle="round,pad=0.02,rounding_size=0.1",
-                                    facecolor=colour, alpha=0.22, edgecolor=plot.INK,
-                                    linewidth=0.8))
-        ax.text(x, y, text, ha="center", va="center", fontsize=8.6, color=plot.INK)
-
-    def arrow(x0, y0, x1, y1):
-        ax.annotate("", (x1, y1), (x0, y0),
-                    arrowprops={"arrowstyle": "-|>", "color": plot.INK, "linewidth": 0.9,
-                                "shrinkA": 0, "shrinkB": 0})
+    box = functools.partial(plot.block, ax, width=6.5, height=0.78, rounding=0.1,
+                            fontsize=8.6)
+    arrow = functools.partial(plot.arrow, ax, linewidth=0.9)
 
     def conv(node):
         layer = net.node(node).layer
@@ -606,14 +597,8 @@ def block_figure(depth: int = 28, widen_factor: int = 10, group: int = 2,
     box(sx, ys[3], f"shortcut:\n1×1 conv, stride {sl.stride[0]}\n{sl.in_channels} → "
         f"{sl.out_channels}\n{sc.params:,} params\n{si(sc.macs)}MACs", colours[2],
         width=2.6, height=2.0)
-    ax.annotate("", (sx, ys[3] - 1.0), (mx + 3.25, ys[1]),
-                arrowprops={"arrowstyle": "-|>", "color": plot.INK, "linewidth": 0.9,
-                            "connectionstyle": "angle,angleA=0,angleB=90", "shrinkA": 0,
-                            "shrinkB": 0})
-    ax.annotate("", (mx + 3.25, ys[6]), (sx, ys[3] + 1.0),
-                arrowprops={"arrowstyle": "-|>", "color": plot.INK, "linewidth": 0.9,
-                            "connectionstyle": "angle,angleA=90,angleB=0", "shrinkA": 0,
-                            "shrinkB": 0})
+    arrow(mx + 3.25, ys[1], sx, ys[3] - 1.0, connectionstyle="angle,angleA=0,angleB=90")
+    arrow(sx, ys[3] + 1.0, mx + 3.25, ys[6], connectionstyle="angle,angleA=90,angleB=0")
     mine = [r for r in s.rows if r.name.startswith(p + ".")]
     total_p, total_m = sum(r.params for r in mine), sum(r.macs for r in mine)
     ax.text(5.0, ys[7], f"{p}: {total_p:,} params, {si(total_m)}MACs,\nreceptive field "
