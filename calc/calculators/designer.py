@@ -99,8 +99,9 @@ EXPORTS = ('<div class="calc-exports">'
            + _download("Download the description", "network.txt", "field:description")
            + '</div><details data-calc-part="code"><summary>PyTorch code</summary>'
            '<pre class="calc-code"><code data-calc-text="code" data-calc-part="code">'
-           "</code></pre><p class=\"calc-note\">Written when opened, by the live calculator; "
-           "<code>python -m calc export --file network.txt --to pytorch</code> writes it too.</p></details>")
+           '</code></pre><p class="calc-note">Written when opened, by the live calculator; '
+           "<code>python -m calc export --file network.txt --to pytorch</code> writes it too."
+           "</p></details>")
 
 
 DESIGNER = Calculator(

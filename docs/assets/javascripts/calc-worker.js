@@ -98,18 +98,13 @@ self.onmessage = ({ data }) => {
     } catch {
       // a module that fails to import says so in its calculator's result, on first use
     }
-  } else if (data.type === "part") {
+  } else if (data.type === "run" || data.type === "part") {
     try {
       if (!web) throw new Error("the Python runtime is not ready");
-      const answer = JSON.parse(web.part(data.id, data.name, JSON.stringify(data.params)));
+      const params = JSON.stringify(data.params);
+      const answer = data.type === "run" ? { html: web.run(data.id, params) }
+        : JSON.parse(web.part(data.id, data.name, params));   // {text} or {error}
       self.postMessage({ type: "result", seq: data.seq, ...answer });
-    } catch (error) {
-      self.postMessage({ type: "result", seq: data.seq, error: String(error?.message ?? error) });
-    }
-  } else if (data.type === "run") {
-    try {
-      if (!web) throw new Error("the Python runtime is not ready");
-      self.postMessage({ type: "result", seq: data.seq, html: web.run(data.id, JSON.stringify(data.params)) });
     } catch (error) {
       self.postMessage({ type: "result", seq: data.seq, error: String(error?.message ?? error) });
     }

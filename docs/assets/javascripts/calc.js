@@ -325,11 +325,14 @@ function applyFills(form, output) {
 // output's element data-calc-text="<source>", or of the field named by "field:<name>".
 async function download(root, button) {
   const source = button.dataset.calcSource ?? "";
-  const part = root.querySelector(`.calc-output [data-calc-part][data-calc-text="${CSS.escape(source)}"]`);
-  if (part && !(await fillPart(root, part.dataset.calcPart))) return;
-  const text = source.startsWith("field:")
-    ? root.querySelector(".calc-form").elements.namedItem(source.slice(6))?.value
-    : root.querySelector(`.calc-output [data-calc-text="${CSS.escape(source)}"]`)?.textContent;
+  let text;
+  if (source.startsWith("field:")) {
+    text = root.querySelector(".calc-form").elements.namedItem(source.slice(6))?.value;
+  } else {
+    let element = root.querySelector(`.calc-output [data-calc-text="${CSS.escape(source)}"]`);
+    if (element?.dataset.calcPart) element = await fillPart(root, element.dataset.calcPart);
+    text = element?.textContent;
+  }
   if (text == null) return;
   const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
   Object.assign(document.createElement("a"), { href: url, download: button.dataset.calcDownload })
