@@ -16,6 +16,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,20 @@ def wait_live(page):
         statuses = page.eval_on_selector_all(".calc-status", "els => els.map(e => e.textContent)")
         pytest.fail(f"calculators did not go live: states {page.evaluate(STATES_JS)}, "
                     f"statuses {statuses}", pytrace=False)
+
+
+@contextmanager
+def fresh_reader(browser, url: str):
+    """The page at ``url`` as a new reader meets it (a context holding nothing of the
+    test's), its calculators live."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_live(page)
+        yield page
+    finally:
+        context.close()
 
 
 def roots(page):
@@ -311,15 +326,9 @@ def test_a_shared_link_restores_the_state(visit, browser):
     assert query["inverse-solver.kind"] == ["conv_transpose"]
     assert query["pool-output.ceil_mode"] == ["false"]
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        fresh = context.new_page()
-        fresh.goto(url)
-        wait_live(fresh)
+    with fresh_reader(browser, url) as fresh:
         assert _snapshot(fresh) == state
         assert fresh.url == url
-    finally:
-        context.close()
 
 
 def test_hostile_input_is_shown_as_text_naming_the_field(visit):
@@ -759,11 +768,7 @@ def test_a_designer_link_restores_a_long_description(visit, built_site, browser)
     page.wait_for_function("() => location.search.includes('designer.description=z.')")
     url = page.url
     assert len(url) < len(text) / 3      # compressed
-    context = browser.new_context()
-    try:
-        fresh = context.new_page()
-        fresh.goto(url)
-        fresh.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    with fresh_reader(browser, url) as fresh:
         other = first_root(fresh, "designer")
         assert other.locator('textarea[name="description"]').input_value() == text
         wait_output(fresh, other, expected_html(fresh, other))
@@ -775,8 +780,6 @@ def test_a_designer_link_restores_a_long_description(visit, built_site, browser)
         assert status.startswith("This link could not be read: its description is corrupt")
         assert other.locator('textarea[name="description"]').input_value() == \
             other.locator('textarea[name="description"]').evaluate("el => el.defaultValue")
-    finally:
-        context.close()
 
 
 def test_a_hostile_description_is_shown_as_text_never_run(visit, built_site):
@@ -808,16 +811,10 @@ def test_the_generator_designer_picks_per_stage_and_keeps_it_in_the_link(visit, 
     choices = root.locator('input[name="choices"]').input_value()
     page.wait_for_function("() => location.search.includes('generator.choices=')")
     state, url = output_html(root), page.url
-    context = browser.new_context()
-    try:
-        fresh = context.new_page()
-        fresh.goto(url)
-        fresh.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    with fresh_reader(browser, url) as fresh:
         other = first_root(fresh, "generator")
         assert other.locator('input[name="choices"]').input_value() == choices
         wait_output(fresh, other, state)
-    finally:
-        context.close()
     set_raw(root.locator('input[name="latent"]'), HOSTILE_HTML)
     wait_output(page, root, expected_html(page, root))
     assert "latent must be a whole number" in root.locator(".calc-output").get_by_role(
