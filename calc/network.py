@@ -165,7 +165,20 @@ class NetworkBuilder:
 
     def layer(self, name: str, layer: Layer, x: Tensor) -> Tensor:
         """Apply a single-input layer."""
-        return self.sequential("", ((name, layer),), x)
+        if layer.arity != 1:
+            raise CalcError(f"{name}: {layer.type} takes several inputs, use add() or concat()")
+        if name in self._names:
+            raise CalcError(f"node name {name!r} is used twice")
+        source, shape = x
+        try:
+            out = layer.output_shape(shape)
+        except CalcError as err:
+            raise CalcError(f"{name}: {err}") from None
+        shapes = self._shapes if shape is self._shapes[0] else (shape,)
+        self._nodes.append(_new(Node, (name, layer, (source,), shapes, out)))
+        self._names.add(name)
+        self._shapes = shapes if out is shape else (out,)
+        return _new(Tensor, (name, out))
 
     def sequential(self, prefix: str, layers, x: Tensor) -> Tensor:
         """Apply layers in order, named ``prefix.0``, ``prefix.1``, ... like ``nn.Sequential``.
