@@ -475,10 +475,44 @@ loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href })
 """
 
 
+# The n-th site's worker and archives on an empty page, started as early_worker.js starts
+# them: what the site's own runtime takes when the page costs nothing (MANIFEST: the
+# measured page's manifest; CALC_JS: the URL its manifest's paths are relative to).
+RUNTIME_ALONE_PAGE = """<!doctype html><meta charset="utf-8"><title>runtime alone</title>
+<div data-calc="runtime" data-calc-state="loading"></div>
+<script type="module">
+  const manifest = MANIFEST, base = new URL(CALC_JS, location.href);
+  const url = (path) => new URL(path, base).href;
+  const worker = new Worker(url(manifest.worker), { type: "module" });
+  worker.onmessage = ({ data }) => {
+    if (data.type !== "ready" && data.type !== "failed") return;
+    document.querySelector("[data-calc]").dataset.calcState = data.type === "ready" ? "ready" : "error";
+  };
+  worker.postMessage({ type: "init", pyodide: url(manifest.pyodide), stdlib: url(manifest.stdlib),
+                       calc: url(manifest.calc), lock: manifest.lock,
+                       calculators: manifest.calculators });
+</script>
+"""
+RUNTIME_ALONE = "__runtime-alone__/"
+
+
+def runtime_alone_page(site: Path, page_path: str, page_url: str) -> bytes:
+    """RUNTIME_ALONE_PAGE with the runtime of the site's page_path, served at page_url."""
+    html = (site / page_path / "index.html").read_text()
+    start = html.index('id="calc-runtime">') + len('id="calc-runtime">')
+    manifest = html[start:html.index("</script>", start)]
+    src = re.search(r'<script[^>]* src="([^"]*calc\.js)"', html)[1]
+    calc_js = urllib.parse.urljoin(page_url, src)
+    return (RUNTIME_ALONE_PAGE.replace("MANIFEST", manifest)
+            .replace("CALC_JS", json.dumps(calc_js)).encode())
+
+
 class _CompareHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves /<n>/... from the n-th site, /bare/ from memory and node_modules/pyodide."""
+    """Serves /<n>/... from the n-th site, /<n>/RUNTIME_ALONE and /bare/ from memory, and
+    /bare/pyodide/ from node_modules/pyodide."""
 
     sites: list[Path] = []
+    in_memory: dict[str, tuple[bytes, str]] = {}   # path: (body, content type)
 
     def translate_path(self, path):
         parts = path.split("?")[0].split("#")[0].lstrip("/").split("/", 1)
@@ -491,9 +525,8 @@ class _CompareHandler(http.server.SimpleHTTPRequestHandler):
         return str(Path("/nonexistent"))
 
     def do_GET(self):
-        bare = {"/bare/": (STOCK_BARE_PAGE, "text/html"), "/bare/worker.js": (STOCK_BARE_WORKER, "text/javascript")}
-        if self.path in bare:
-            body, kind = bare[self.path]
+        if self.path in self.in_memory:
+            body, kind = self.in_memory[self.path]
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -552,7 +585,10 @@ def compare(sites: list[Path], runs: int, page_path: str, bare: bool, timeout: f
     shuffled per run (the machines are shared and noisy), every variant is opened with a fresh
     profile (cold), then twice more in the same profile (warm). "bare Pyodide" is a page whose
     worker calls ``loadPyodide()`` on the stock files of node_modules/pyodide: the floor a site
-    shipping Pyodide's own files would start from.
+    shipping Pyodide's own files would start from. "its runtime alone" is the site's own worker
+    and archives started on an empty page (RUNTIME_ALONE_PAGE): the site's time minus this is
+    what the page itself (parsing, style, layout, mkdocs-material's script) costs the
+    calculators while they start. The last two columns are each median over the stock one.
     """
     from playwright.sync_api import sync_playwright
 
@@ -560,11 +596,19 @@ def compare(sites: list[Path], runs: int, page_path: str, bare: bool, timeout: f
     for site in _CompareHandler.sites:
         if not (site / page_path / "index.html").is_file():
             sys.exit(f"{site} has no {page_path}index.html: build it first")
+    _CompareHandler.in_memory = {
+        "/bare/": (STOCK_BARE_PAGE, "text/html"),
+        "/bare/worker.js": (STOCK_BARE_WORKER, "text/javascript"),
+        **{f"/{n}/{RUNTIME_ALONE}": (runtime_alone_page(site, page_path, f"/{n}/{page_path}"),
+                                     "text/html")
+           for n, site in enumerate(_CompareHandler.sites)}}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CompareHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    variants = {f"{n}: {site}": f"{base}/{n}/{at_first_calculator(site, page_path)}"
-                for n, site in enumerate(sites)}
+    variants = {}
+    for n, site in enumerate(sites):
+        variants[f"{n}: {site}"] = f"{base}/{n}/{at_first_calculator(site, page_path)}"
+        variants[f"{n}: its runtime alone"] = f"{base}/{n}/{RUNTIME_ALONE}"
     if bare:
         variants["bare Pyodide"] = f"{base}/bare/"
     results = {name: {"cold": [], "warm": [], "bytes": []} for name in variants}
@@ -586,10 +630,16 @@ def compare(sites: list[Path], runs: int, page_path: str, bare: bool, timeout: f
         server.shutdown()
     print(f"Load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
           f"{runs} runs.")
-    print(f"{'variant':40} {'cold ms, median (range)':>24} {'warm ms':>20} {'cold bytes':>12}")
+    stock = results.get("bare Pyodide")
+    print(f"{'variant':40} {'cold ms, median (range)':>24} {'warm ms':>20} {'cold bytes':>12}"
+          + (f" {'cold, warm / stock':>19}" if stock else ""))
     for name, r in results.items():
+        ratios = ""
+        if stock:   # the ratio of the medians: issue 12's "0.5x the stock bare start-up"
+            ratios = " ".join(f"{statistics.median(r[c]) / statistics.median(stock[c]):9.2f}x"
+                              for c in ("cold", "warm"))
         print(f"{name:40} {_spread(r['cold']):>24} {_spread(r['warm']):>20} "
-              f"{statistics.median(r['bytes']):>12,.0f}")
+              f"{statistics.median(r['bytes']):>12,.0f} {ratios}")
 
 
 def main(argv=None):

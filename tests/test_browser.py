@@ -488,6 +488,23 @@ def test_a_link_to_a_calculator_starts_the_worker_from_the_head(visit, built_sit
     assert visit.console_errors == []
 
 
+def test_the_runtime_alone_of_the_start_up_benchmark_goes_live(visit, built_site):
+    """`measure_site.py --compare` times the site's worker and archives on an empty page,
+    started as early_worker.js starts them: that page must reach ready with the site's files."""
+    from measure_site import runtime_alone_page
+    url = built_site.url + "runtime-alone/"
+    body = runtime_alone_page(built_site.path, CHAPTER,
+                              urllib.parse.urlsplit(built_site.url).path + CHAPTER)
+    visit.context.route(url, lambda route: route.fulfill(body=body, content_type="text/html"))
+    page = visit.page
+    page.goto(url)
+    page.wait_for_function("document.querySelector('[data-calc]').dataset.calcState !== 'loading'",
+                           timeout=START_TIMEOUT_MS)
+    assert page.get_attribute("[data-calc]", "data-calc-state") == "ready"
+    assert len(visit.calc_workers()) == 1
+    assert visit.console_errors == []
+
+
 def test_a_stale_calculator_link_to_a_page_without_one_starts_nothing(visit, built_site):
     page = visit.page
     page.goto(built_site.url + OTHER_PAGE + "#calc-conv-output")
