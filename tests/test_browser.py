@@ -587,6 +587,66 @@ def test_reaching_for_search_starts_it_while_calculators_start(visit, built_site
     assert search_finds(page, "dilation") > 0
 
 
+# mkdocs-material's bundle ends by publishing its observables (window.document$ among them):
+# record when, in ms since navigation.
+BUNDLE_RAN_JS = """Object.defineProperty(window, "document$", { configurable: true, set(value) {
+  window.__bundleRanAt = performance.now();
+  Object.defineProperty(window, "document$", { value, writable: true, configurable: true });
+} });"""
+
+
+# How many documents mkdocs-material's document$ has given its components (a ReplaySubject:
+# a subscriber gets the last one at once, if there is one).
+DOCUMENT_EMITTED_JS = "() => { let n = 0; window.document$.subscribe(() => n++).unsubscribe(); return n; }"
+
+
+def test_on_a_calculator_link_the_theme_script_waits_for_the_runtime(visit, built_site):
+    """mkdocs-material's bundle runs once the calculators are live, not while Pyodide starts
+    (scripts/hooks/bundle_gate.js); late as it is, the theme starts: search works."""
+    page = visit.page
+    page.add_init_script(BUNDLE_RAN_JS)
+    page.goto(built_site.url + CHAPTER + "#calc-conv-output")
+    page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+    page.wait_for_function("() => window.__bundleRanAt !== undefined", timeout=10_000)
+    ready = page.evaluate("performance.getEntriesByName('calc:worker-ready')[0].startTime")
+    parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+    ran = page.evaluate("window.__bundleRanAt")
+    assert parsed < ready < ran
+    # the theme's components mount on document$, which waits for DOMContentLoaded: once
+    assert page.evaluate(DOCUMENT_EMITTED_JS) == 1
+    assert search_finds(page, "dilation") > 0
+    assert visit.console_errors == []
+
+
+def test_without_calculators_the_theme_script_runs_at_once(visit, built_site):
+    page = visit.page
+    page.add_init_script(BUNDLE_RAN_JS)
+    page.goto(built_site.url + OTHER_PAGE)
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.__bundleRanAt !== undefined", timeout=5_000)
+    assert not visit.calc_workers()
+    assert page.evaluate(DOCUMENT_EMITTED_JS) == 1
+    assert search_finds(page, "stride") > 0
+
+
+def test_reaching_for_the_page_releases_the_theme_script(visit, built_site):
+    """A reader who clicks or types while the calculators start gets the theme at once. Here
+    calc.js arrives 4 s late, so the runtime cannot settle before it: only the key can."""
+    def late(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=b"await new Promise((r) => setTimeout(r, 4000));\n"
+                      + response.body())
+    visit.context.route("**/assets/javascripts/calc.js", late)
+    page = visit.page
+    page.add_init_script(BUNDLE_RAN_JS)
+    page.goto(built_site.url + CHAPTER + "#calc-conv-output", wait_until="domcontentloaded")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__bundleRanAt") is None   # held
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => window.__bundleRanAt !== undefined", timeout=3_000)
+    assert page.evaluate("performance.getEntriesByName('calc:worker-ready').length") == 0
+
+
 # --- a page that never fails silently ----------------------------------------------------
 
 def statuses_when_settled(page) -> list[str]:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import urllib.parse
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -108,6 +109,25 @@ def test_every_page_declares_its_charset_within_its_first_1024_bytes(built_site)
     for page in pages(built_site.path):
         head = page.read_bytes()[:1024].lower()
         assert b'<meta charset="utf-8">' in head, page
+
+
+def test_every_page_hands_the_theme_script_to_the_bundle_gate(built_site):
+    """mkdocs-material's own <script src=bundle> is gone from every page: bundle_gate.js loads
+    the bundle (preloaded from the <head>) when the calculators let it, from a URL that exists."""
+    for page in pages(built_site.path):
+        html = page.read_text()
+        assert not re.search(r'<script src="[^"]*/bundle\.[0-9a-f]+\.min\.js"', html), page
+        calls = re.findall(r'<script>__calcBundle\(("[^"]*")\)</script>', html)
+        assert len(calls) == 1, page
+        src = json.loads(calls[0])
+        assert f'<link rel="preload" href="{src}" as="script">' in html, page
+        assert html.index("window.__calcBundle =") < html.index("</head>"), page
+        if src.startswith("/"):   # 404.html's URLs are absolute: the site is served at /guide/
+            src = src.removeprefix(urllib.parse.urlsplit(built_site.url).path)
+            path = built_site.path / src
+        else:
+            path = page.parent / src
+        assert path.is_file(), (page, src)
 
 
 def test_runtime_files_are_served_by_the_site(built_site):
