@@ -7,7 +7,8 @@ Builds the site (``mkdocs build --strict``) unless ``--site`` names a built one,
 on 127.0.0.1 with Python's http.server (no compression, no network latency: the times
 are this machine's CPU, not a link), and opens the convolution arithmetic chapter in
 Chromium with a fresh profile (cold: empty HTTP cache) and again in the same profile
-(warm). For each, the median over ``--runs`` fresh profiles of:
+(warm), each visit once the machine is quiet again (``until_quiet``: a browser that has just
+started is still busy starting). For each, the median over ``--runs`` fresh profiles of:
 
 i.   first paint and first contentful paint (Performance API), and when the first
      pre-rendered ``.calc-output`` is complete in the DOM and the frame after it;
@@ -43,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -172,6 +174,39 @@ BARE_WORKER = """self.onmessage = async ({ data }) => {
 """
 
 
+QUIET_BUSY = 0.2        # busy share of all the CPUs below which the machine counts as quiet
+QUIET_WINDOW_S = 0.25
+QUIET_LIMIT_S = 10.0
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(all, idle) jiffies of all CPUs since boot, from /proc/stat; None off Linux."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), fields[3] + fields[4]   # idle + iowait
+
+
+def until_quiet() -> float:
+    """Waits until the CPUs are quiet (at most QUIET_BUSY busy over two QUIET_WINDOW_S windows
+    in a row, or QUIET_LIMIT_S at most); the seconds waited.
+
+    A Chromium just launched keeps this machine's 2 cores busy for about 0.75 s (its GPU,
+    network and WebUI processes starting), which a reader's browser has long finished when
+    they follow a link. Every timed visit starts on a quiet machine, so that what is timed
+    is the visit, not the browser's start or the previous visit's background work."""
+    start = time.monotonic()
+    before, quiet = _cpu_times(), 0
+    while before is not None and quiet < 2 and time.monotonic() - start < QUIET_LIMIT_S:
+        time.sleep(QUIET_WINDOW_S)
+        after = _cpu_times()
+        busy = 1 - (after[1] - before[1]) / max(1, after[0] - before[0])
+        quiet = quiet + 1 if busy < QUIET_BUSY else 0
+        before = after
+    return time.monotonic() - start
+
+
 def build_site(site_dir: Path, url: str):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
@@ -218,6 +253,7 @@ def visit_site(context, url: str, record: list | None = None) -> dict:
     if record is not None:
         page.on("requestfinished", lambda r: record.append((r.url, served_size(r))))
     page.add_init_script(PAGE_PROBE_JS)
+    until_quiet()
     page.goto(url)
     page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
     page.wait_for_function("() => window.__measure.outputFrame !== null")
@@ -231,6 +267,7 @@ def visit_site(context, url: str, record: list | None = None) -> dict:
 
 def visit_bare(context, url: str) -> dict:
     page = context.new_page()
+    until_quiet()
     page.goto(url)
     page.wait_for_function("() => window.__bare", timeout=START_TIMEOUT_MS)
     bare = page.evaluate("() => window.__bare")
@@ -548,6 +585,7 @@ def _startup_visit(page, url: str, timeout_ms: int) -> tuple[float, int]:
 
     page.goto("about:blank")   # the same URL again, #fragment and all, would not reload
     page.on("response", on_response)
+    until_quiet()
     page.goto(url)
     page.wait_for_function("window.__calcState !== undefined", timeout=timeout_ms)
     state, at = page.evaluate("[window.__calcState, window.__calcAt]")
