@@ -72,11 +72,13 @@ class Memory:
         return self.weights + self.buffers + self.inference_peak
 
 
-def peak_live_elements(network: Network) -> int:
-    """Largest number of per-sample activation elements alive at once during inference."""
+def peak_live_elements(network: Network, size: dict[str, int] | None = None) -> int:
+    """Largest number of per-sample activation elements alive at once during inference.
+    ``size``: each node's output elements, where the caller has them already."""
     nodes = network.inference_nodes
     last_use = last_uses(nodes)
-    size = {n.name: prod(n.output_shape) for n in nodes}
+    if size is None:
+        size = {n.name: prod(n.output_shape) for n in nodes}
     live, peak = 0, 0
     for index, node in enumerate(nodes):
         live += size[node.name]
@@ -111,8 +113,9 @@ def saved_for_backward(network: Network, width: int) -> int:
     return elements * width + fixed
 
 
-def _saved(network: Network) -> tuple[int, int]:
-    """(elements at the activations' dtype, bytes whatever the dtype) saved per sample."""
+def _saved(network: Network, size: dict[str, int]) -> tuple[int, int]:
+    """(elements at the activations' dtype, bytes whatever the dtype) saved per sample;
+    ``size``: each node's output elements."""
     storage = {}           # node -> the node whose output storage it is
     saved: set[str] = set()
     elements = fixed = 0
@@ -136,8 +139,7 @@ def _saved(network: Network) -> tuple[int, int]:
                 saved.add(storage[source])
             elif what == "output":
                 saved.add(storage[node.name])
-            fixed += per_element * prod(node.output_shape)
-    size = {n.name: prod(n.output_shape) for n in network.nodes}
+            fixed += per_element * size[node.name]
     return elements + sum(size[name] for name in saved), fixed
 
 
@@ -176,13 +178,14 @@ class _Counts:
     """What memory() needs of a network, per sample, whatever the batch and dtype."""
 
     def __init__(self, network: Network):
-        self.params = sum(n.layer.params for n in network.nodes)
-        self.buffers = sum(n.layer.buffers for n in network.nodes)
-        self.outputs = sum(prod(n.output_shape) for n in network.nodes)
-        self.concat = sum(prod(n.output_shape) for n in network.nodes
-                          if n.layer.type == "Concat")
-        self.peak = peak_live_elements(network)
-        self.saved = _saved(network)
+        nodes = network.nodes
+        size = {n.name: prod(n.output_shape) for n in nodes}   # output elements per node
+        self.params = sum(n.layer.params for n in nodes)
+        self.buffers = sum(n.layer.buffers for n in nodes)
+        self.outputs = sum(size.values())
+        self.concat = sum(size[n.name] for n in nodes if n.layer.type == "Concat")
+        self.peak = peak_live_elements(network, size)
+        self.saved = _saved(network, size)
         self.statistics = batch_norm_statistics(network)
         self.checkpointed = _checkpointed(network)
 

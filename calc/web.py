@@ -39,9 +39,10 @@ def prepare(ids) -> None:
 
 
 def result_html(calculator: Calculator, raw: dict) -> str:
-    """Validated compute, or the error as escaped text. Raises nothing for bad input."""
+    """Validated live result (``live``, else ``compute``), or the error as escaped text.
+    Raises nothing for bad input."""
     try:
-        return calculator.compute(parse_params(calculator, raw))
+        return (calculator.live or calculator.compute)(parse_params(calculator, raw))
     except CalcError as err:
         return html.error(str(err))
 

@@ -834,6 +834,30 @@ def test_the_designer_follows_typing_and_starts_from_the_zoo(visit, built_site):
     assert visit.console_errors == []
 
 
+def test_the_designers_collapsed_layer_table_is_written_when_opened(visit, built_site):
+    """Past 40 layers a keystroke writes no table: opening it asks the worker for the
+    ``layers`` part (calc's HTML), and an open table is rewritten with every edit."""
+    page, root = designer(visit, built_site)
+    editor = root.locator('textarea[name="description"]')
+    editor.fill("input 3x32x32\nrepeat 30:\n  LazyConv2d(8, 3, padding=1)\n  ReLU()\n")
+    wait_output(page, root, expected_html(page, root))
+    details = root.locator('details[data-calc-part="layers"]')
+    table = details.locator("div[data-calc-text]")
+    assert table.inner_html() == ""
+    filled = "el => el.querySelector('div[data-calc-text]').dataset.calcFilled === 'true'"
+    details.locator("summary").click()
+    page.wait_for_function(filled, arg=details.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    assert table.inner_html() == page.evaluate(AS_PARSED_JS, expected_part(root, "layers"))
+    assert table.locator("tbody tr").count() == 60
+    editor.fill("input 3x32x32\nrepeat 25:\n  LazyConv2d(8, 3, padding=1)\n  ReLU()\n")
+    page.wait_for_function("el => el.querySelector('details[data-calc-part=\"layers\"]')"
+                           "?.querySelectorAll('tbody tr').length === 50",
+                           arg=root.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    assert details.get_attribute("open") is not None
+    assert table.inner_html() == page.evaluate(AS_PARSED_JS, expected_part(root, "layers"))
+    assert visit.console_errors == []
+
+
 def test_a_designer_link_restores_a_long_description(visit, built_site, browser):
     page, root = designer(visit, built_site)
     root.locator('select[name="start"]').select_option("googlenet")

@@ -38,7 +38,7 @@ def test_a_part_is_the_same_code_the_export_writes_and_refuses_clearly():
     assert "line 2" in json.loads(web.part("designer", "code",
                                            json.dumps({"description": "input 3x8x8\nFoo()"})))["error"]
     assert json.loads(web.part("designer", "<b>", "{}"))["error"] == \
-        "part must be one of code; got '<b>'"
+        "part must be one of code, layers; got '<b>'"
     assert "part must be one of none" in json.loads(web.part("vgg", "code", "{}"))["error"]
     assert "id must be one of" in json.loads(web.part("nope", "code", "{}"))["error"]
     assert "JSON" in json.loads(web.part("designer", "code", "{not json"))["error"]
@@ -72,3 +72,27 @@ def test_mistakes_and_hostile_text_are_messages():
 def test_a_thousand_layers():
     out = run(description="input 3x64x64\nrepeat 1000:\n  LazyConv2d(8, 3, padding=1)")
     assert "calc-error" not in out and "All 1000 layers" in out
+
+
+def test_a_live_keystroke_leaves_a_collapsed_layer_table_to_its_part():
+    """Past 40 layers the table is collapsed: a live result carries an empty ``layers`` part
+    that calc.js fills when it is opened, the very table the pre-rendered page holds; a
+    shorter network's open table is written as before."""
+    deep = "input 16x32x32\nrepeat 30:\n  LazyConv2d(16, 3, padding=1)\n  ReLU()\n"
+    params = json.dumps({"description": deep})
+    live = web.run("designer", params)
+    assert "<table" not in live
+    assert re.search(r'<details data-calc-part="layers"><summary>All 60 layers</summary>'
+                     r'<div class="calc-scroll" data-calc-text="layers" data-calc-part="layers" '
+                     r"data-calc-html></div></details>", live)
+    table = json.loads(web.part("designer", "layers", params))["text"]
+    assert table.startswith('<table class="calc-table">') and table.count("<tr>") == 61
+    prerendered = web.render_calculator("designer", {"description": deep})
+    assert f'<div class="calc-scroll">{table}</div>' in prerendered
+    # the limit applies to the part as to the table it stands for
+    longer = json.dumps({"description": deep.replace("30", "300")})
+    assert "the first 150 and the last 50 shown" in web.run("designer", longer)
+    assert json.loads(web.part("designer", "layers", longer))["text"].count("<tr>") == 202
+    short = json.dumps({"description": "input 3x8x8\nLazyConv2d(4, 3)\n"})
+    assert '<details open><summary>All 1 layers</summary><div class="calc-scroll"><table' in \
+        web.run("designer", short)

@@ -14,7 +14,7 @@ from ..description import parse_with_lines
 from ..memory import DTYPE_BYTES
 from ..render import html
 from ..render.checks_text import findings_text
-from ..render.summary_html import LIMIT, layers_html, totals_html
+from ..render.summary_html import LIMIT, layers_html, layers_table, totals_html
 from ..summary import summarize
 from ._measured import EVERY_LAYER
 from .spec import Calculator, Field
@@ -67,7 +67,8 @@ def _fill(text: str) -> str:
             f"{html.escape(text)}</template>")
 
 
-def compute(v: dict) -> str:
+def compute(v: dict, live: bool = False) -> str:
+    """The designer's result; ``live``: a collapsed layer table is the ``layers`` part."""
     if v["start"]:
         # the zoo and its description writer load when a reader first picks a network
         from ..models import get_model
@@ -81,7 +82,14 @@ def compute(v: dict) -> str:
     warnings = findings_text(check(network), lines)
     return (totals_html(summary, mem) + html.warnings(warnings)
             + layers_html(summary, open_=len(summary.rows) <= 40,
-                          limit=None if v["all_layers"] else LIMIT) + EXPORTS)
+                          limit=None if v["all_layers"] else LIMIT,
+                          part="layers" if live else None) + EXPORTS)
+
+
+def layers(v: dict) -> str:
+    """The layer table of a live result (HTML): written when the reader opens it."""
+    network, _ = parse_with_lines(v["description"], "network")
+    return layers_table(summarize(network), limit=None if v["all_layers"] else LIMIT)
 
 
 def code(v: dict) -> str:
@@ -120,7 +128,8 @@ DESIGNER = Calculator(
                   choices=tuple(DTYPE_BYTES)),
             EVERY_LAYER),
     compute=compute,
-    parts={"code": code},
+    parts={"code": code, "layers": layers},
+    live=lambda v: compute(v, live=True),
 )
 
 CALCULATORS = (DESIGNER,)

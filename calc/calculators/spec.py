@@ -49,6 +49,9 @@ class Calculator:
     # same validated values as compute: the designer's PyTorch code. The result holds an
     # element ``data-calc-text="<name>"`` (with ``data-calc-part``) that calc.js fills.
     parts: dict[str, Callable[[dict], str]] = field(default_factory=dict, compare=False)
+    # The result of a live edit where it is not compute's (which pre-renders the page, for a
+    # reader without scripts): the designer leaves its collapsed layer table to a part.
+    live: Callable[[dict], str] | None = field(default=None, compare=False)
 
     @property
     def has_pairs(self) -> bool:

@@ -38,10 +38,13 @@ def warnings(items) -> str:
 
 def table(header, rows, numeric=()) -> str:
     """A table; ``numeric`` lists column indexes to right-align. Cells are escaped."""
-    def cell(tag, i, v):
-        cls = ' class="num"' if i in numeric else ""
-        return f"<{tag}{cls}>{escape(v)}</{tag}>"
-    head = "".join(cell("th", i, h) for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
-                   for r in rows)
+    rows = list(rows)
+    # Each cell's opening tag by column, looked up rather than formatted: a layer table is
+    # thousands of cells on every keystroke.
+    width = max([len(header), *map(len, rows)])
+    th = ['<th class="num">' if i in numeric else "<th>" for i in range(width)]
+    td = ['<td class="num">' if i in numeric else "<td>" for i in range(width)]
+    head = "".join([th[i] + str(h).translate(_ESCAPES) + "</th>" for i, h in enumerate(header)])
+    body = "".join(["<tr>" + "".join([td[i] + str(v).translate(_ESCAPES) + "</td>"
+                                      for i, v in enumerate(r)]) + "</tr>" for r in rows])
     return f'<table class="calc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -34,25 +34,44 @@ def totals_html(summary: Summary, mem: Memory) -> str:
 LIMIT, HEAD = 200, 150   # a longer table shows its first HEAD rows and its last LIMIT - HEAD
 
 
-def layers_html(summary: Summary, open_: bool = False, limit: int | None = None) -> str:
+def _cells(rows, limit: int | None) -> list:
+    """The rows' cells as the table shows them: its ends only, past ``limit``."""
+    if limit is None or len(rows) <= limit:
+        return cells(rows)
+    hidden = len(rows) - limit
+    return (cells(rows[:HEAD]) + [(f"\u2026 {hidden:,} more layers \u2026",) +
+                                  ("",) * (len(SHOWN) - 1)] + cells(rows[HEAD - limit:]))
+
+
+def _note(count: int, limit: int | None) -> str:
+    if limit is None or count <= limit:
+        return ""
+    return (f" (the first {HEAD} and the last {limit - HEAD} shown; tick \u201cEvery layer\u201d "
+            "for the rest)")
+
+
+def layers_table(summary: Summary, limit: int | None = None) -> str:
+    """The layers' table alone, as :func:`layers_html` shows it."""
+    return html.table([c.title for c in SHOWN], _cells(summary.rows, limit),
+                      numeric={i for i, c in enumerate(SHOWN) if c.numeric})
+
+
+def layers_html(summary: Summary, open_: bool = False, limit: int | None = None,
+                part: str | None = None) -> str:
     """Every layer in a collapsed table; with ``limit``, a longer one shows its ends only
-    (a 4,000-row table costs the reader's browser more than the calculation)."""
-    rows = summary.rows
-    note = ""
-    if limit is not None and len(rows) > limit:
-        tail = limit - HEAD
-        hidden = len(rows) - limit
-        body = cells(rows[:HEAD]) + [(f"\u2026 {hidden:,} more layers \u2026",) +
-                                     ("",) * (len(SHOWN) - 1)] + cells(rows[-tail:])
-        note = (f" (the first {HEAD} and the last {tail} shown; tick \u201cEvery layer\u201d "
-                "for the rest)")
-    else:
-        body = cells(rows)
-    table = html.table([c.title for c in SHOWN], body,
-                       numeric={i for i, c in enumerate(SHOWN) if c.numeric})
-    return (f"<details{' open' if open_ else ''}><summary>All {len(rows)} layers"
-            f"{html.escape(note)}</summary>"
-            f'<div class="calc-scroll">{table}</div></details>')
+    (a 4,000-row table costs the reader's browser more than the calculation). With ``part``
+    (and not ``open_``) the table is left out, for calc.js to fill from that part of the
+    result (:func:`layers_table`) when the reader opens it: a live keystroke then writes
+    no table that nobody sees."""
+    head = (f"<summary>All {len(summary.rows)} layers"
+            f"{html.escape(_note(len(summary.rows), limit))}</summary>")
+    if part is not None and not open_:
+        name = html.escape(part)
+        return (f'<details data-calc-part="{name}">{head}<div class="calc-scroll" '
+                f'data-calc-text="{name}" data-calc-part="{name}" data-calc-html></div>'
+                "</details>")
+    return (f"<details{' open' if open_ else ''}>{head}"
+            f'<div class="calc-scroll">{layers_table(summary, limit)}</div></details>')
 
 
 def summary_html(summary: Summary, mem: Memory, limit: int | None = None) -> str:

@@ -131,9 +131,10 @@ async function ask(message) {
 const compute = (id, params) => ask({ type: "run", id, params });
 
 // A part of the result written only when the reader asks for it (the designer's PyTorch
-// code): the empty `[data-calc-text][data-calc-part]` element is filled from the form's
-// values now. Returns the element, or null if the output was replaced meanwhile (the newer
-// output's element is filled on its own turn).
+// code, its layer table): the empty `[data-calc-text][data-calc-part]` element is filled
+// from the form's values now, as text, or as calc's HTML where it says `data-calc-html`.
+// Returns the element, or null if the output was replaced meanwhile (the newer output's
+// element is filled on its own turn).
 async function fillPart(root, name) {
   const selector = `.calc-output [data-calc-part="${CSS.escape(name)}"][data-calc-text]`;
   const element = root.querySelector(selector);
@@ -143,7 +144,8 @@ async function fillPart(root, name) {
     const text = await ask({ type: "part", id: root.dataset.calc, name,
                              params: values(root.querySelector(".calc-form")) });
     if (!element.isConnected) return null;
-    element.textContent = text;
+    if (element.hasAttribute("data-calc-html")) element.innerHTML = text;   // escaped by calc
+    else element.textContent = text;
     element.dataset.calcFilled = "true";
     return element;
   } catch (error) {
