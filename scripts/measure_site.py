@@ -369,6 +369,7 @@ def measure(site: Path, runs: int, changes: int) -> dict:
                                 continue
                             page.goto(base + "guide/" + at_first_calculator(site, extra))
                             page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
+                        until_quiet()   # the theme and the search index start once it is live
                         for calc_id, r in input_changes(page, changes, done).items():
                             done.add(calc_id)
                             for key in ("inDom", "onScreen"):
