@@ -94,5 +94,5 @@ def test_a_live_keystroke_leaves_a_collapsed_layer_table_to_its_part():
     assert "the first 150 and the last 50 shown" in web.run("designer", longer)
     assert json.loads(web.part("designer", "layers", longer))["text"].count("<tr>") == 202
     short = json.dumps({"description": "input 3x8x8\nLazyConv2d(4, 3)\n"})
-    assert '<details open><summary>All 1 layers</summary><div class="calc-scroll"><table' in \
+    assert '<details open><summary>The one layer</summary><div class="calc-scroll"><table' in \
         web.run("designer", short)

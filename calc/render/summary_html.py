@@ -63,8 +63,9 @@ def layers_html(summary: Summary, open_: bool = False, limit: int | None = None,
     (and not ``open_``) the table is left out, for calc.js to fill from that part of the
     result (:func:`layers_table`) when the reader opens it: a live keystroke then writes
     no table that nobody sees."""
-    head = (f"<summary>All {len(summary.rows)} layers"
-            f"{html.escape(_note(len(summary.rows), limit))}</summary>")
+    count = len(summary.rows)
+    head = (f"<summary>{'The one layer' if count == 1 else f'All {count} layers'}"
+            f"{html.escape(_note(count, limit))}</summary>")
     if part is not None and not open_:
         name = html.escape(part)
         return (f'<details data-calc-part="{name}">{head}<div class="calc-scroll" '
