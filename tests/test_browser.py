@@ -463,15 +463,20 @@ def test_a_reader_who_only_reads_fetches_no_runtime(visit, built_site):
     assert visit.calc_workers()
 
 
+def calc_js_late(visit, seconds: int):
+    """calc.js runs ``seconds`` late (a slow link, a busy main thread)."""
+    def late(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=b"await new Promise((r) => setTimeout(r, %d));\n"
+                      % (seconds * 1000) + response.body())
+    visit.context.route("**/assets/javascripts/calc.js", late)
+
+
 def test_a_link_to_a_calculator_starts_the_worker_from_the_head(visit, built_site):
     """For a #calc-<id> link the <head> starts the worker and sends it "init" before calc.js
     runs (scripts/hooks/early_worker.js); calc.js adopts that worker, one worker in all,
     even when calc.js arrives after the worker is ready (here 4 s late: its "ready" waits)."""
-    def late(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=b"await new Promise((r) => setTimeout(r, 4000));\n"
-                      + response.body())
-    visit.context.route("**/assets/javascripts/calc.js", late)
+    calc_js_late(visit, seconds=4)
     page = visit.page
     page.goto(built_site.url + CHAPTER + "#calc-pool-output")
     page.wait_for_function(ALL_LIVE_JS, timeout=START_TIMEOUT_MS)
@@ -632,11 +637,7 @@ def test_without_calculators_the_theme_script_runs_at_once(visit, built_site):
 def test_reaching_for_the_page_releases_the_theme_script(visit, built_site):
     """A reader who clicks or types while the calculators start gets the theme at once. Here
     calc.js arrives 4 s late, so the runtime cannot settle before it: only the key can."""
-    def late(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=b"await new Promise((r) => setTimeout(r, 4000));\n"
-                      + response.body())
-    visit.context.route("**/assets/javascripts/calc.js", late)
+    calc_js_late(visit, seconds=4)
     page = visit.page
     page.add_init_script(BUNDLE_RAN_JS)
     page.goto(built_site.url + CHAPTER + "#calc-conv-output", wait_until="domcontentloaded")

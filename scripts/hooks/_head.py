@@ -31,3 +31,12 @@ def inline_script(path: Path) -> str:
         raise PluginError(f"{path.name} must not hold '</': it is inlined in a <script>")
     code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
     return f"<script>{code}</script>"
+
+
+def insert_in_head(html: str, tags: str, where: str, hook: str) -> str:
+    """``html`` with ``tags`` at :func:`head_start`; a page without ``<head>`` fails the build
+    naming the ``hook`` and the page (``where``)."""
+    at = head_start(html)
+    if at is None:
+        raise PluginError(f"{hook} hook: {where} has no <head>")
+    return html[:at] + tags + html[at:]

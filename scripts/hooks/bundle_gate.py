@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from _head import head_start, inline_script
+from _head import inline_script, insert_in_head
 
 SCRIPT = Path(__file__).with_suffix(".js")
 # the theme's one script file, as its base.html writes it
@@ -37,11 +37,8 @@ def _gated(html: str, where: str) -> str:
                           "<script> tags, not one: has the theme changed how it writes it?")
     src = found[0]
     html = _BUNDLE.sub(lambda m: f"<script>__calcBundle({json.dumps(src)})</script>", html)
-    at = head_start(html)
-    if at is None:
-        raise PluginError(f"bundle gate hook: {where} has no <head>")
-    return (html[:at] + _State.tag + f'<link rel="preload" href="{src}" as="script">'
-            + html[at:])
+    return insert_in_head(html, _State.tag + f'<link rel="preload" href="{src}" as="script">',
+                          where, "bundle gate")
 
 
 def on_post_page(output, page, config, **kwargs):

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
-from _head import head_start, inline_script
+from _head import inline_script, insert_in_head
 
 SCRIPT = Path(__file__).with_suffix(".js")
 
@@ -24,10 +22,7 @@ def on_config(config, **kwargs):
 
 
 def _with_gate(html: str, where: str) -> str:
-    at = head_start(html)
-    if at is None:
-        raise PluginError(f"search gate hook: {where} has no <head>")
-    return html[:at] + _State.tag + html[at:]
+    return insert_in_head(html, _State.tag, where, "search gate")
 
 
 def on_post_page(output, page, config, **kwargs):
