@@ -56,15 +56,15 @@ class Layer:
     # rf_step()): analyses call those methods only where they may answer something else.
     has_macs = False
     moves_field = False
+    # PyTorch's class name, "Conv2d": a class attribute, as the analyses read it of every
+    # node on every keystroke of the designer
+    type = "Layer"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.has_macs = cls.macs is not Layer.macs
         cls.moves_field = cls.rf_step is not Layer.rf_step
-
-    @property
-    def type(self) -> str:
-        return type(self).__name__
+        cls.type = cls.__name__
 
     def output_shape(self, *shapes: Shape) -> Shape:
         return shapes[0]
