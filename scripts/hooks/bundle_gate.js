@@ -1,4 +1,4 @@
-// Inlined at the top of every page's <head> by scripts/hooks/bundle_gate.py, which puts
+// Inlined at the top of every page's <head> by scripts/hooks/theme_gates.py, which puts
 // `__calcBundle(URL)` where mkdocs-material's bundle was and a preload for it in the <head>.
 //
 // When the calculators' runtime is starting as the page finishes parsing (a link to a

@@ -1,4 +1,4 @@
-// Inlined at the top of every page's <head> by scripts/hooks/search_gate.py; runs before
+// Inlined at the top of every page's <head> by scripts/hooks/theme_gates.py; runs before
 // mkdocs-material's bundle.
 //
 // The bundle starts its search worker as the page loads, and the worker builds the lunr
