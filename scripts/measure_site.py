@@ -215,11 +215,15 @@ def build_site(site_dir: Path, url: str):
         sys.exit(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}")
 
 
-def runtime_manifest(site: Path) -> dict:
-    """The chapter's ``calc-runtime`` manifest: URLs relative to assets/javascripts/."""
-    html = (site / CHAPTER / "index.html").read_text()
+def manifest_of(html: str) -> dict:
+    """A built page's ``calc-runtime`` manifest: URLs relative to assets/javascripts/."""
     start = html.index('id="calc-runtime">') + len('id="calc-runtime">')
     return json.loads(html[start:html.index("</script>", start)])
+
+
+def runtime_manifest(site: Path) -> dict:
+    """The chapter's manifest."""
+    return manifest_of((site / CHAPTER / "index.html").read_text())
 
 
 def bare_options(manifest: dict, site_url: str) -> dict:
@@ -537,8 +541,7 @@ RUNTIME_ALONE = "__runtime-alone__/"
 def runtime_alone_page(site: Path, page_path: str, page_url: str) -> bytes:
     """RUNTIME_ALONE_PAGE with the runtime of the site's page_path, served at page_url."""
     html = (site / page_path / "index.html").read_text()
-    start = html.index('id="calc-runtime">') + len('id="calc-runtime">')
-    manifest = html[start:html.index("</script>", start)]
+    manifest = json.dumps(manifest_of(html)).replace("</", "<\\/")   # inside a <script>
     src = re.search(r'<script[^>]* src="([^"]*calc\.js)"', html)[1]
     calc_js = urllib.parse.urljoin(page_url, src)
     return (RUNTIME_ALONE_PAGE.replace("MANIFEST", manifest)
